@@ -1,0 +1,57 @@
+"""One authentication class for both kinds of client.
+
+- `Authorization: Bearer <access>`: mobile and CLI clients. Nothing ambient, so no CSRF check.
+- the `access` cookie: the browser. The browser sends cookies on its own, so such requests must
+  also pass Django's CSRF check (X-CSRFToken header, trusted Origin), exactly as DRF's
+  SessionAuthentication enforces it.
+
+Either way the token's device session must still be active: the user is loaded in one query
+joined with it, so logout and revocation take effect at once, not when the access token expires.
+"""
+
+from django.core.exceptions import ValidationError
+from rest_framework.authentication import SessionAuthentication
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.settings import api_settings
+
+from .cookies import ACCESS_COOKIE
+from .tokens import SESSION_ID_CLAIM
+
+
+def enforce_csrf(request) -> None:
+    """Django's CSRF check, as DRF applies it to session-authenticated requests (403 if not)."""
+    SessionAuthentication().enforce_csrf(request)
+
+
+class CookieOrBearerAuthentication(JWTAuthentication):
+    def authenticate(self, request):
+        header = self.get_header(request)
+        if header is not None and (raw := self.get_raw_token(header)) is not None:
+            token = self.get_validated_token(raw)
+            return self.get_user(token), token
+
+        raw = request.COOKIES.get(ACCESS_COOKIE)
+        if not raw:
+            return None
+        token = self.get_validated_token(raw)
+        user = self.get_user(token)
+        enforce_csrf(request)
+        return user, token
+
+    def get_user(self, validated_token):
+        user_id = validated_token.get(api_settings.USER_ID_CLAIM)
+        session_id = validated_token.get(SESSION_ID_CLAIM)
+        if not user_id or not session_id:
+            raise InvalidToken("Token has no user or session.")
+        try:
+            user = self.user_model.objects.get(
+                pk=user_id,
+                device_sessions__pk=session_id,
+                device_sessions__revoked_at__isnull=True,
+            )
+        except (self.user_model.DoesNotExist, ValidationError, ValueError):
+            raise AuthenticationFailed("Session has ended.", code="session_revoked") from None
+        if not api_settings.USER_AUTHENTICATION_RULE(user):
+            raise AuthenticationFailed("User is inactive.", code="user_inactive")
+        return user

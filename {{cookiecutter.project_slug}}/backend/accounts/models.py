@@ -1,0 +1,115 @@
+"""Who the user is (User) and where they are signed in (DeviceSession)."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Emails are stored lower-cased (User.save), so sign-in is case-insensitive.
+        return self.get(email=normalize_email(username))
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("Users must have an email address")
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff=True and is_superuser=True")
+        return self.create_user(email, password, **extra_fields)
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        CLIENT = "client", "Client"
+        STAFF = "staff", "Staff"
+        ADMIN = "admin", "Admin"
+
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField("full name", max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("staff status", default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class DeviceSessionQuerySet(models.QuerySet):
+    def active(self):
+        """Sessions that can still refresh: not revoked, within the absolute cap and the
+        idle timeout (the refresh lifetime since their last rotation)."""
+        now = timezone.now()
+        idle_since = now - timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, last_used_at__gt=idle_since)
+
+    def revoke(self) -> int:
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class DeviceSession(models.Model):
+    """One sign-in on one device. Every refresh token of it carries its id (the `sid` claim),
+    so revoking the row signs that device out, whichever of its tokens it holds."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_sessions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    # Absolute cap: no refresh after this, however active the session (SESSION_MAX_LIFETIME).
+    expires_at = models.DateTimeField()
+    user_agent = models.CharField(max_length=512, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeviceSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_used_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.user_agent[:40] or 'unknown device'}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,97 @@
+"""The one place a refresh token is exchanged for new tokens.
+
+`rotate()` runs in one transaction that locks the presented token's OutstandingToken row
+(PostgreSQL: SELECT ... FOR UPDATE; SQLite: the write lock of its IMMEDIATE transaction), so of
+any number of concurrent refreshes with one token exactly one succeeds; the rest see it used.
+
+Reuse detection (OAuth 2.0 Security Best Current Practice, refresh token rotation): presenting a
+token that was already rotated revokes its whole device session, so a stolen-and-replayed token
+dies together with the victim's copy. Within REFRESH_REUSE_GRACE_SECONDS of the rotation it is
+two tabs of one browser racing, not a thief: that only gets a 401, and the cookies stay.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from .models import DeviceSession
+from .tokens import SessionRefreshToken, TokenPair, issue_tokens
+
+logger = logging.getLogger(__name__)
+
+
+class RefreshRejected(AuthenticationFailed):
+    """A 401 whose body says why: {"detail": ..., "code": ...}."""
+
+    def __init__(self, detail: str, code: str, *, clear_cookies: bool = True):
+        super().__init__(detail, code)
+        self.code = code
+        # False only for a token another tab has just rotated: the browser already holds
+        # the fresh cookies, which deleting would sign the user out.
+        self.clear_cookies = clear_cookies
+
+
+def rotate(raw_token: str) -> TokenPair:
+    try:
+        presented = SessionRefreshToken(raw_token)
+    except TokenError as exc:
+        raise RefreshRejected(str(exc.args[0]), "token_not_valid") from None
+    if not presented.session_id:
+        raise RefreshRejected("Token has no session.", "token_not_valid")
+
+    with transaction.atomic():
+        outstanding = (
+            OutstandingToken.objects.select_for_update()
+            .filter(jti=presented[api_settings.JTI_CLAIM])
+            .first()
+        )
+        session = (
+            DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
+        )
+        rotated = BlacklistedToken.objects.filter(token=outstanding).first() if outstanding else None
+
+        if outstanding is None:
+            rejection = RefreshRejected("Token is not known.", "token_not_valid")
+        elif rotated is not None:
+            rejection = _reused(rotated, session)
+        elif rejection := _unusable(session):
+            pass
+        else:
+            BlacklistedToken.objects.create(token=outstanding)
+            session.last_used_at = timezone.now()
+            session.save(update_fields=["last_used_at"])
+            return issue_tokens(session)
+    # Raised outside the transaction so that a revocation above is committed.
+    raise rejection
+
+
+def _reused(rotated: BlacklistedToken, session: DeviceSession | None) -> RefreshRejected:
+    grace = timedelta(seconds=settings.REFRESH_REUSE_GRACE_SECONDS)
+    if timezone.now() - rotated.blacklisted_at < grace:
+        return RefreshRejected(
+            "Token was just rotated by another request.", "token_rotated", clear_cookies=False
+        )
+    if session is not None and session.revoked_at is None:
+        DeviceSession.objects.filter(pk=session.pk).revoke()
+        logger.warning(
+            "Rotated refresh token replayed: device session %s of user %s revoked",
+            session.pk,
+            session.user_id,
+        )
+    return RefreshRejected("Token was already used; the session is revoked.", "token_reused")
+
+
+def _unusable(session: DeviceSession | None) -> RefreshRejected | None:
+    if session is None or session.revoked_at is not None:
+        return RefreshRejected("Session has ended.", "session_revoked")
+    if session.expires_at <= timezone.now():
+        return RefreshRejected("Session has reached its maximum lifetime.", "session_expired")
+    if not api_settings.USER_AUTHENTICATION_RULE(session.user):
+        return RefreshRejected("User is inactive.", "user_inactive")
+    return None

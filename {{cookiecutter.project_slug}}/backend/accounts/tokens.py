@@ -1,0 +1,105 @@
+"""Our JWTs: simplejwt's, plus the device-session id, user claims and a digest at rest.
+
+- Every token carries `sid`, the DeviceSession it belongs to; rotation keeps it.
+- Access tokens carry `email`, `name` and `role`, read from the user when they are issued.
+- The database keeps a SHA-256 digest of each refresh token, never the token itself
+  (simplejwt's OutstandingToken.token holds the raw JWT), so a leaked backup signs nobody in.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+SESSION_ID_CLAIM = "sid"
+
+
+def token_digest(raw: str | bytes) -> str:
+    if isinstance(raw, str):
+        raw = raw.encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+class SessionAccessToken(AccessToken):
+    # Read at use, not import, so changed settings (tests, reloads) apply.
+    @property
+    def lifetime(self) -> timedelta:
+        return timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME)
+
+
+class SessionRefreshToken(RefreshToken):
+    access_token_class = SessionAccessToken
+
+    @property
+    def lifetime(self) -> timedelta:
+        return timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME)
+
+    @classmethod
+    def for_session(cls, session) -> "SessionRefreshToken":
+        """A new refresh token of `session`, recorded as outstanding. It expires after the
+        refresh lifetime (the idle timeout) but never past the session's absolute cap."""
+        token = cls()
+        token[api_settings.USER_ID_CLAIM] = str(session.user_id)
+        token[SESSION_ID_CLAIM] = str(session.pk)
+        token.set_exp(lifetime=min(token.lifetime, session.expires_at - token.current_time))
+        OutstandingToken.objects.create(user_id=session.user_id, **token._outstanding_fields())
+        return token
+
+    def verify(self) -> None:
+        # Signature, expiry and type only. Whether the token was already used is decided in
+        # accounts/rotation.py under a row lock: a check here, outside that lock, is the race
+        # that lets two concurrent refreshes of one token both succeed in plain simplejwt.
+        super(RefreshToken, self).verify()  # Token.verify, past BlacklistMixin.verify
+
+    def outstand(self) -> OutstandingToken:
+        fields = self._outstanding_fields()
+        return OutstandingToken.objects.get_or_create(jti=fields.pop("jti"), defaults=fields)[0]
+
+    def blacklist(self) -> BlacklistedToken:
+        return BlacklistedToken.objects.get_or_create(token=self.outstand())[0]
+
+    @property
+    def session_id(self) -> str | None:
+        return self.get(SESSION_ID_CLAIM)
+
+    @property
+    def expires_at(self) -> datetime:
+        return datetime_from_epoch(self["exp"])
+
+    def _outstanding_fields(self) -> dict:
+        return {
+            "jti": self[api_settings.JTI_CLAIM],
+            "token": token_digest(self.token or str(self)),
+            "created_at": self.current_time,
+            "expires_at": self.expires_at,
+        }
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: SessionAccessToken
+    refresh: SessionRefreshToken
+
+    @property
+    def access_expires_at(self) -> datetime:
+        return datetime_from_epoch(self.access["exp"])
+
+    @property
+    def refresh_expires_at(self) -> datetime:
+        return self.refresh.expires_at
+
+
+def issue_tokens(session) -> TokenPair:
+    """A fresh refresh token of `session` and an access token with the user's current claims."""
+    user = session.user
+    refresh = SessionRefreshToken.for_session(session)
+    access = refresh.access_token
+    access["email"] = user.email
+    access["name"] = user.name
+    access["role"] = user.role
+    return TokenPair(access=access, refresh=refresh)

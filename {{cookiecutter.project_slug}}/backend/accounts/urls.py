@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    # Browser flow: tokens in httpOnly cookies only.
+    path("csrf/", views.CsrfView.as_view(), name="auth-csrf"),
+    path("login/", views.LoginView.as_view(), name="auth-login"),
+    path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
+    path("logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("logout-all/", views.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("me/", views.MeView.as_view(), name="auth-me"),
+    path("sessions/", views.SessionListView.as_view(), name="auth-sessions"),
+    path("sessions/<uuid:pk>/", views.SessionDetailView.as_view(), name="auth-session"),
+    # Token flow: JSON bodies, for mobile and CLI clients.
+    path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
+    path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
+    path("token/blacklist/", views.TokenBlacklistView.as_view(), name="token-blacklist"),
+]

@@ -1,0 +1,178 @@
+"""The auth endpoints. Thin: serializers.py checks input, rotation.py exchanges refresh tokens,
+cookies.py owns the cookies.
+
+Browser flow, tokens only in httpOnly cookies: csrf, login, refresh, logout, logout-all, me,
+sessions. Token flow for mobile and CLI clients, simplejwt's views with our serializers:
+token, token/refresh, token/blacklist.
+"""
+
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+from . import schema
+from .authentication import enforce_csrf
+from .cookies import REFRESH_COOKIE, clear_auth_cookies, has_auth_cookies, set_auth_cookies
+from .device_sessions import revoke_all_sessions, revoke_session
+from .models import DeviceSession
+from .rotation import RefreshRejected
+from .serializers import (
+    DeviceSessionSerializer,
+    TokenBlacklistSerializer,
+    TokenObtainSerializer,
+    TokenRefreshSerializer,
+    UserSerializer,
+)
+from .throttles import LoginEmailThrottle, LoginIPThrottle
+
+UNAUTHORIZED = OpenApiResponse(schema.DetailSerializer, description="Not signed in")
+
+
+class CsrfView(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses=schema.CsrfSerializer)
+    def get(self, request):
+        """The CSRF token for the X-CSRFToken header (also sets the csrftoken cookie)."""
+        return Response({"csrfToken": get_token(request)})
+
+
+class CookieFlowView(jwt_views.TokenViewBase):
+    """Base of the cookie endpoints. No authentication class runs, so a stale or garbage
+    `access` cookie never blocks signing in or out; the CSRF check always does, because the
+    browser attaches cookies to forged requests too."""
+
+    def initial(self, request, *args, **kwargs):
+        enforce_csrf(request)
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if getattr(exc, "clear_cookies", False):
+            clear_auth_cookies(response)
+        return response
+
+    def respond_with_cookies(self, serializer) -> Response:
+        body = {k: v for k, v in serializer.validated_data.items() if k not in ("access", "refresh")}
+        response = Response(body)
+        set_auth_cookies(response, serializer.tokens)
+        return response
+
+
+class LoginView(CookieFlowView):
+    serializer_class = TokenObtainSerializer
+    throttle_classes = (LoginIPThrottle, LoginEmailThrottle)
+
+    @extend_schema(responses={200: schema.LoginResponseSerializer, 401: schema.DetailSerializer})
+    def post(self, request):
+        """Sign in; sets the `access` and `refresh` cookies."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.respond_with_cookies(serializer)
+
+
+class RefreshView(CookieFlowView):
+    serializer_class = TokenRefreshSerializer
+
+    @extend_schema(
+        request=None, responses={200: schema.ExpirySerializer, 401: schema.DetailSerializer}
+    )
+    def post(self, request):
+        """Rotate the refresh cookie; sets new cookies."""
+        raw = request.COOKIES.get(REFRESH_COOKIE)
+        if not raw:
+            raise RefreshRejected("No refresh cookie.", "token_not_valid")
+        serializer = self.get_serializer(data={"refresh": raw})
+        serializer.is_valid(raise_exception=True)
+        return self.respond_with_cookies(serializer)
+
+
+class LogoutView(jwt_views.TokenViewBase):
+    serializer_class = TokenBlacklistSerializer
+
+    @extend_schema(request=schema.LogoutRequestSerializer, responses=schema.DetailSerializer)
+    def post(self, request):
+        """Blacklist the refresh token (cookie, else `{"refresh"}` body), end its session,
+        delete both cookies. Logging out twice is not an error."""
+        raw = request.COOKIES.get(REFRESH_COOKIE)
+        if has_auth_cookies(request):
+            enforce_csrf(request)
+        if raw is None:
+            body = schema.LogoutRequestSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            raw = body.validated_data.get("refresh")
+        if raw is not None:
+            try:
+                self.get_serializer(data={"refresh": raw}).is_valid(raise_exception=True)
+            except TokenError as exc:
+                # A stale cookie must not block signing out; a bad token in the body is an error.
+                if REFRESH_COOKIE not in request.COOKIES:
+                    raise InvalidToken(exc.args[0]) from exc
+        response = Response({"detail": "Signed out."})
+        clear_auth_cookies(response)
+        return response
+
+
+class LogoutAllView(APIView):
+    @extend_schema(request=None, responses={200: schema.DetailSerializer, 401: UNAUTHORIZED})
+    def post(self, request):
+        """End every device session of the user, this one included."""
+        count = revoke_all_sessions(request.user)
+        response = Response({"detail": f"Signed out of {count} session(s)."})
+        clear_auth_cookies(response)
+        return response
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: UserSerializer, 401: UNAUTHORIZED})
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+class SessionListView(APIView):
+    @extend_schema(responses={200: DeviceSessionSerializer(many=True), 401: UNAUTHORIZED})
+    def get(self, request):
+        """The user's active device sessions, most recently used first."""
+        sessions = DeviceSession.objects.filter(user=request.user).active()
+        context = {"current_session_id": request.auth.get("sid")}
+        return Response(DeviceSessionSerializer(sessions, many=True, context=context).data)
+
+
+class SessionDetailView(APIView):
+    @extend_schema(responses={204: None, 401: UNAUTHORIZED, 404: schema.DetailSerializer})
+    def delete(self, request, pk):
+        """Revoke one of the user's sessions (sign that device out)."""
+        session = get_object_or_404(DeviceSession, pk=pk, user=request.user)
+        revoke_session(session.pk)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if str(session.pk) == request.auth.get("sid"):
+            clear_auth_cookies(response)
+        return response
+
+
+# --- Token flow: the seeds' contract, simplejwt's views ------------------------------------------
+
+
+@extend_schema(responses={200: schema.TokenObtainResponseSerializer, 401: schema.DetailSerializer})
+class TokenObtainView(jwt_views.TokenObtainPairView):
+    serializer_class = TokenObtainSerializer
+    throttle_classes = (LoginIPThrottle, LoginEmailThrottle)
+
+
+@extend_schema(responses={200: schema.TokenPairSerializer, 401: schema.DetailSerializer})
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    serializer_class = TokenRefreshSerializer
+
+
+@extend_schema(
+    responses={200: OpenApiResponse(description="Blacklisted."), 401: schema.DetailSerializer}
+)
+class TokenBlacklistView(jwt_views.TokenBlacklistView):
+    serializer_class = TokenBlacklistSerializer
