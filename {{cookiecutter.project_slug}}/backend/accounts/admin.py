@@ -29,7 +29,15 @@ class DeviceSessionAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "last_used_at", "ip_address", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__email", "ip_address", "user_agent"]
-    readonly_fields = ["id", "user", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address"]
+    readonly_fields = [
+        "id",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "user_agent",
+        "ip_address",
+    ]
     actions = ["revoke"]
 
     @admin.action(description="Revoke (sign the device out)")

@@ -49,4 +49,4 @@ def clear_auth_cookies(response) -> None:
 
 
 def has_auth_cookies(request) -> bool:
-    return ACCESS_COOKIE in request.COOKIES or REFRESH_COOKIE in request.COOKIES
+    return bool(request.COOKIES.get(ACCESS_COOKIE) or request.COOKIES.get(REFRESH_COOKIE))

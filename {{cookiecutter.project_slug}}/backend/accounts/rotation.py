@@ -54,7 +54,9 @@ def rotate(raw_token: str) -> TokenPair:
         session = (
             DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
         )
-        rotated = BlacklistedToken.objects.filter(token=outstanding).first() if outstanding else None
+        rotated = (
+            BlacklistedToken.objects.filter(token=outstanding).first() if outstanding else None
+        )
 
         if outstanding is None:
             rejection = RefreshRejected("Token is not known.", "token_not_valid")

@@ -1,5 +1,7 @@
-"""Response shapes for the OpenAPI schema (documentation only; the views build the data)."""
+"""OpenAPI documentation: the authentication scheme and the response shapes (the views build
+the data; these only describe it)."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
 from .serializers import UserSerializer
@@ -11,7 +13,7 @@ class DetailSerializer(serializers.Serializer):
 
 
 class CsrfSerializer(serializers.Serializer):
-    csrfToken = serializers.CharField()  # noqa: N815 (the name in the JSON)
+    csrfToken = serializers.CharField()  # the name in the JSON
 
 
 class ExpirySerializer(serializers.Serializer):
@@ -39,3 +41,17 @@ class LogoutRequestSerializer(serializers.Serializer):
 class HealthSerializer(serializers.Serializer):
     status = serializers.CharField()
     database = serializers.CharField()
+
+
+class CookieOrBearerScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.CookieOrBearerAuthentication"
+    name = ["bearerAuth", "cookieAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"bearerAuth": []}, {"cookieAuth": []}]  # either one
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            {"type": "apiKey", "in": "cookie", "name": "access"},
+        ]

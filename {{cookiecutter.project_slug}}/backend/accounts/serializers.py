@@ -83,4 +83,3 @@ class TokenBlacklistSerializer(serializers.Serializer):
         token.blacklist()
         revoke_session(token.session_id)
         return {}
-

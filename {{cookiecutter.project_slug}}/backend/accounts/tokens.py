@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 SESSION_ID_CLAIM = "sid"
@@ -54,7 +54,7 @@ class SessionRefreshToken(RefreshToken):
         # Signature, expiry and type only. Whether the token was already used is decided in
         # accounts/rotation.py under a row lock: a check here, outside that lock, is the race
         # that lets two concurrent refreshes of one token both succeed in plain simplejwt.
-        super(RefreshToken, self).verify()  # Token.verify, past BlacklistMixin.verify
+        Token.verify(self)  # not BlacklistMixin.verify, which checks the blacklist
 
     def outstand(self) -> OutstandingToken:
         fields = self._outstanding_fields()

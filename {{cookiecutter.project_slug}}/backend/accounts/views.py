@@ -60,7 +60,9 @@ class CookieFlowView(jwt_views.TokenViewBase):
         return response
 
     def respond_with_cookies(self, serializer) -> Response:
-        body = {k: v for k, v in serializer.validated_data.items() if k not in ("access", "refresh")}
+        body = {
+            k: v for k, v in serializer.validated_data.items() if k not in ("access", "refresh")
+        }
         response = Response(body)
         set_auth_cookies(response, serializer.tokens)
         return response
@@ -101,7 +103,7 @@ class LogoutView(jwt_views.TokenViewBase):
     def post(self, request):
         """Blacklist the refresh token (cookie, else `{"refresh"}` body), end its session,
         delete both cookies. Logging out twice is not an error."""
-        raw = request.COOKIES.get(REFRESH_COOKIE)
+        raw = request.COOKIES.get(REFRESH_COOKIE) or None
         if has_auth_cookies(request):
             enforce_csrf(request)
         if raw is None:
@@ -113,7 +115,7 @@ class LogoutView(jwt_views.TokenViewBase):
                 self.get_serializer(data={"refresh": raw}).is_valid(raise_exception=True)
             except TokenError as exc:
                 # A stale cookie must not block signing out; a bad token in the body is an error.
-                if REFRESH_COOKIE not in request.COOKIES:
+                if not request.COOKIES.get(REFRESH_COOKIE):
                     raise InvalidToken(exc.args[0]) from exc
         response = Response({"detail": "Signed out."})
         clear_auth_cookies(response)

@@ -18,7 +18,9 @@ def main() -> None:
         return
     example = (BACKEND / ".env.example").read_text()
     key = secrets.token_urlsafe(50)
-    env.write_text(re.sub(r"^DJANGO_SECRET_KEY=.*$", f"DJANGO_SECRET_KEY={key}", example, flags=re.M))
+    env.write_text(
+        re.sub(r"^DJANGO_SECRET_KEY=.*$", f"DJANGO_SECRET_KEY={key}", example, flags=re.M)
+    )
     env.chmod(0o600)
     print("wrote backend/.env with a new DJANGO_SECRET_KEY")
 

@@ -1,0 +1,58 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # throttling counters
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create_user(
+        email="ada@example.com", password=PASSWORD, name="Ada Lovelace", role=User.Role.CLIENT
+    )
+
+
+def make_client() -> APIClient:
+    """A browser-like client: cookies kept, CSRF enforced as in production."""
+    return APIClient(enforce_csrf_checks=True, HTTP_USER_AGENT="pytest-browser/1.0")
+
+
+def with_csrf(client: APIClient) -> APIClient:
+    token = client.get("/api/auth/csrf/").json()["csrfToken"]
+    client.credentials(HTTP_X_CSRFTOKEN=token)
+    return client
+
+
+def login(client: APIClient, email="ada@example.com", password=PASSWORD, **extra):
+    return client.post(
+        "/api/auth/login/", {"email": email, "password": password}, format="json", **extra
+    )
+
+
+@pytest.fixture
+def browser(db) -> APIClient:
+    return with_csrf(make_client())
+
+
+@pytest.fixture
+def signed_in(browser, user) -> APIClient:
+    response = login(browser)
+    assert response.status_code == 200, response.content
+    return browser
+
+
+def obtain_pair(client=None, email="ada@example.com", password=PASSWORD) -> dict:
+    client = client or APIClient()
+    response = client.post(
+        "/api/auth/token/", {"email": email, "password": password}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()

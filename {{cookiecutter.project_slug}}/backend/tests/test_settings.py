@@ -1,0 +1,77 @@
+"""Start-up rules: run as separate processes, as a server would start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from accounts.checks import rotation_needs_blacklist
+
+BACKEND = Path(__file__).resolve().parent.parent
+REAL_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def run(*args, **env):
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    return subprocess.run(
+        [sys.executable, *args], cwd=BACKEND, env=full_env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("key", ["", "short", "django-insecure-" + "x" * 60, "a" * 60])
+def test_refuses_to_start_without_a_real_secret_key_when_debug_is_off(key):
+    result = run("manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_starts_with_a_real_secret_key():
+    result = run("manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=REAL_KEY)
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=REAL_KEY,
+        DJANGO_ALLOWED_HOSTS="api.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bad_boolean_is_a_clear_error():
+    result = run("manage.py", "check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_lifetimes_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'].total_seconds(), "
+        "s.SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'].total_seconds())"
+    )
+    result = run(
+        "-c",
+        code,
+        JWT_ACCESS_TOKEN_LIFETIME="4",
+        JWT_REFRESH_TOKEN_LIFETIME="30",
+        DJANGO_DEBUG="1",
+    )
+    assert result.stdout.split() == ["4.0", "30.0"], result.stderr
+
+
+def test_rotation_without_the_blacklist_app_fails_the_checks(settings):
+    assert rotation_needs_blacklist() == []
+    apps = [a for a in settings.INSTALLED_APPS if a != "rest_framework_simplejwt.token_blacklist"]
+    with override_settings(INSTALLED_APPS=apps):
+        errors = rotation_needs_blacklist()
+    assert [e.id for e in errors] == ["accounts.E001"]
