@@ -46,16 +46,20 @@ def rotate(raw_token: str) -> TokenPair:
         raise RefreshRejected("Token has no session.", "token_not_valid")
 
     with transaction.atomic():
+        # Lock first, then look for the blacklist row in a separate statement: under READ
+        # COMMITTED that statement's snapshot is taken after the lock is granted, so a waiter
+        # sees the rotation its predecessor committed.
         outstanding = (
             OutstandingToken.objects.select_for_update()
             .filter(jti=presented[api_settings.JTI_CLAIM])
+            .order_by()  # the model's default ordering would join the user table
             .first()
-        )
-        session = (
-            DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
         )
         rotated = (
             BlacklistedToken.objects.filter(token=outstanding).first() if outstanding else None
+        )
+        session = (
+            DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
         )
 
         if outstanding is None:
