@@ -75,3 +75,10 @@ def test_rotation_without_the_blacklist_app_fails_the_checks(settings):
     with override_settings(INSTALLED_APPS=apps):
         errors = rotation_needs_blacklist()
     assert [e.id for e in errors] == ["accounts.E001"]
+
+
+@pytest.mark.parametrize(("debug", "secure"), [("0", "True"), ("1", "False")])
+def test_cookies_are_secure_unless_debug(debug, secure):
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    result = run("-c", code, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY=REAL_KEY)
+    assert result.stdout.split() == [secure, secure], result.stderr
