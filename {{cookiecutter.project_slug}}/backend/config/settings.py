@@ -169,12 +169,8 @@ REST_FRAMEWORK = {
 
 # Lifetimes in seconds. The refresh lifetime is the idle timeout: each rotation renews it,
 # up to SESSION_MAX_LIFETIME after login.
-JWT_ACCESS_TOKEN_LIFETIME = env_int(
-    "JWT_ACCESS_TOKEN_LIFETIME", 60 * int("{{ cookiecutter.access_token_lifetime_minutes }}")
-)
-JWT_REFRESH_TOKEN_LIFETIME = env_int(
-    "JWT_REFRESH_TOKEN_LIFETIME", 86400 * int("{{ cookiecutter.refresh_token_lifetime_days }}")
-)
+JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", {{ cookiecutter.access_token_lifetime_minutes|int * 60 }})
+JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", {{ cookiecutter.refresh_token_lifetime_days|int * 86400 }})
 SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 30 * 86400)
 REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 10)
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
