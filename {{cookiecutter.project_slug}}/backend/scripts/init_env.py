@@ -1,6 +1,6 @@
 """Write backend/.env from .env.example with a freshly generated DJANGO_SECRET_KEY.
 
-Run by the cookiecutter post-generation hook and by `make install`; never overwrites an
+Run by the post-generation hook of the template and by `make install`; never overwrites an
 existing .env.
 """
 

@@ -1,0 +1,51 @@
+# The template's own commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+# The venv's bin first: the generated projects' Makefiles find uv there.
+RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
+RUFF_OPTIONS := --line-length 100 --target-version py311
+
+.PHONY: help demo test lint chromium clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+# Rebuilt only when missing or when requirements-dev.txt changed.
+$(STAMP): requirements-dev.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+demo: $(STAMP) ## Bake the template with its default answers into .demo/ and start it
+	rm -rf .demo
+	$(VENV)/bin/python tests/template_copy.py .demo/.template
+	$(VENV)/bin/cookiecutter --no-input --output-dir .demo .demo/.template
+	rm -rf .demo/.template
+	$(RUN) $(MAKE) -C "$$(ls -d .demo/*/ | head -n 1)" dev
+
+test: $(STAMP) chromium ## Run the template's tests: render, hooks, and each baked project's own tests
+	$(RUN) $(VENV)/bin/pytest tests
+
+lint: $(STAMP) ## Ruff over hooks/ and tests/
+	$(VENV)/bin/ruff check $(RUFF_OPTIONS) --extend-select I,B,UP,SIM hooks tests
+	$(VENV)/bin/ruff format --check $(RUFF_OPTIONS) hooks tests
+
+# The end-to-end tests drive Debian's chromium.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium (for the end-to-end tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "chromium missing (/usr/bin/chromium) and not root with apt-get: not installed," \
+			"the end-to-end tests need it"; \
+	fi
+
+clean: ## Remove .venv, .demo and caches
+	rm -rf $(VENV) .demo .ruff_cache
+	find . \( -path ./.git -o -path './{{cookiecutter.project_slug}}' \) -prune -o \
+		\( -name __pycache__ -o -name .pytest_cache \) -type d -prune -exec rm -rf {} +

@@ -1,0 +1,145 @@
+"""Install, lint, check and test each baked project with its own Makefile (slow)."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from combinations import COMBINATIONS, answers
+from conftest import bake_into
+
+pytestmark = pytest.mark.slow
+
+VENV_BIN = Path(sys.executable).parent  # the repo venv: uv, ruff, pytest
+POSTGRES = ("127.0.0.1", 5432)
+
+
+def project_env(**overrides: str) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # Nothing from an enclosing make, virtualenv or pytest run leaks into the project's.
+        if not key.startswith(("MAKE", "MFLAGS", "VIRTUAL_ENV", "PYTEST_", "JWT_"))
+        and key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG"}
+    }
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.update(overrides)
+    return env
+
+
+def run(cmd: list[str], cwd: Path, **env: str) -> str:
+    """Run cmd; on failure, fail the test with its whole output."""
+    result = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=project_env(**env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(cmd)}` failed (exit {result.returncode}) in {cwd}:\n{result.stdout}",
+            pytrace=False,
+        )
+    return result.stdout
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS)
+def installed(request, template_copy, tmp_path_factory):
+    """(project path, name of its combination), baked and `make install`ed once per module."""
+    project = bake_into(
+        template_copy, tmp_path_factory.mktemp(request.param), COMBINATIONS[request.param]
+    )
+    run(["make", "install"], project)
+    return project, request.param
+
+
+@pytest.mark.parametrize("target", ["lint", "check", "test"])
+def test_make(installed, target):
+    project, _ = installed
+    output = run(["make", target], project)
+    if target == "test":
+        assert " passed" in output, output  # pytest of the backend really ran
+
+
+PRINT_BACKENDS = """
+from django.conf import settings
+from django.db import connection
+print(connection.vendor, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
+"""
+
+
+def postgres_up() -> bool:
+    try:
+        with socket.create_connection(POSTGRES, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("installed", ["defaults"], indirect=True)
+def test_make_test_on_postgres_and_redis(installed):
+    project, _ = installed
+    if not postgres_up():
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432 (TCP connect failed): SQLite runs only")
+    env = {
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
+    output = run(["make", "test"], project, **env)
+    assert " passed" in output, output
+    # The settings really picked them up.
+    backends = run(
+        ["uv", "run", "--locked", "python", "-c", PRINT_BACKENDS],
+        project / "backend",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        **env,
+    )
+    assert backends.strip().splitlines()[-1] == "postgresql RedisCache"
+
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "access": settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds(),
+    "refresh": settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds(),
+    "web_origins": settings.WEB_ORIGINS,
+    "title": settings.SPECTACULAR_SETTINGS["TITLE"],
+}))
+"""
+
+
+def test_settings_defaults_come_from_the_answers(installed):
+    """Without .env or JWT_* variables, Django still uses the lifetimes and port answered."""
+    project, name = installed
+    a = answers(name)
+    env_file = project / "backend" / ".env"
+    moved = env_file.with_name("env.moved-by-test")
+    shutil.move(env_file, moved)
+    try:
+        output = run(
+            ["uv", "run", "--locked", "python", "-c", PRINT_SETTINGS],
+            project / "backend",
+            DJANGO_DEBUG="1",
+            DJANGO_SETTINGS_MODULE="config.settings",
+        )
+    finally:
+        shutil.move(moved, env_file)
+    values = json.loads(output.strip().splitlines()[-1])
+    assert values == {
+        "access": int(a["access_token_lifetime_minutes"]) * 60,
+        "refresh": int(a["refresh_token_lifetime_days"]) * 86400,
+        "web_origins": [f"http://localhost:{a['web_port']}"],
+        "title": f"{a['project_name']} API",
+    }
+    if name == "custom":
+        assert (values["access"], values["refresh"]) == (300, 172800)

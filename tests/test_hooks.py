@@ -1,0 +1,111 @@
+"""The pre-generation hook rejects bad answers; the post-generation hook writes backend/.env."""
+
+import re
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+
+BAD_ANSWERS = [
+    ({"project_slug": "My Project"}, "project_slug 'My Project'"),
+    ({"project_slug": "1abc"}, "project_slug '1abc'"),
+    ({"project_slug": "abc_"}, "project_slug 'abc_'"),
+    ({"project_slug": "ab/c"}, "project_slug 'ab/c'"),
+    ({"project_slug": "-abc"}, "project_slug '-abc'"),
+    ({"project_slug": "abc-"}, "project_slug 'abc-'"),
+    ({"project_slug": "Abc"}, "project_slug 'Abc'"),
+    ({"api_port": "80"}, "api_port must be between 1024 and 65535"),
+    ({"web_port": "70000"}, "web_port must be between 1024 and 65535"),
+    ({"api_port": "http"}, "api_port must be a whole number"),
+    ({"api_port": "3000", "web_port": "3000"}, "api_port and web_port must differ"),
+    ({"access_token_lifetime_minutes": "0"}, "access_token_lifetime_minutes must be at least 1"),
+    ({"access_token_lifetime_minutes": "-5"}, "access_token_lifetime_minutes must be a whole"),
+    ({"refresh_token_lifetime_days": "1.5"}, "refresh_token_lifetime_days must be a whole"),
+    ({"refresh_token_lifetime_days": "0"}, "refresh_token_lifetime_days must be at least 1"),
+    (
+        {"access_token_lifetime_minutes": "1440", "refresh_token_lifetime_days": "1"},
+        "access token lifetime (1440 minutes) must be shorter",
+    ),
+    ({"email": "not-an-email"}, "email 'not-an-email'"),
+    ({"email": "a b@example.com"}, "email 'a b@example.com'"),
+    ({"domain_name": "localhost"}, "domain_name 'localhost'"),
+    ({"domain_name": "https://example.com"}, "domain_name 'https://example.com'"),
+    ({"domain_name": "exa mple.com"}, "domain_name 'exa mple.com'"),
+    ({"project_name": 'The "Best" Portal', "project_slug": "best"}, "project_name must not"),
+    ({"description": "back\\slash"}, "description must not"),
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"), BAD_ANSWERS, ids=[str(extra) for extra, _ in BAD_ANSWERS]
+)
+def test_bad_answers_stop_generation(bake, tmp_path, capfd, extra, message):
+    with pytest.raises(FailedHookException):
+        bake(**extra)
+    err = capfd.readouterr().err
+    assert message in err
+    error_lines = [line for line in err.splitlines() if line.startswith("ERROR: ")]
+    assert len(error_lines) == 1, err  # one problem, one line
+    # Nothing generated. (A slug with a slash leaves the empty parent folder cookiecutter made
+    # before the hook ran: cookiecutter only removes the project folder itself.)
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+    if "/" not in extra.get("project_slug", ""):
+        assert not any((tmp_path / "bake0").iterdir())
+
+
+def test_every_problem_is_reported(bake, capfd):
+    with pytest.raises(FailedHookException):
+        bake(project_slug="Bad Slug", api_port="1", email="nope", domain_name="nope")
+    errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("ERROR: ")]
+    assert len(errors) == 4, errors
+    assert "docker compose" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"project_slug": "a1"},
+        {"project_slug": "my-portal-2", "api_port": "1024", "web_port": "65535"},
+        {"access_token_lifetime_minutes": "1439", "refresh_token_lifetime_days": "1"},
+        {"email": "first.last+tag@mail.example.co.uk", "domain_name": "my-app.example.io"},
+    ],
+    ids=str,
+)
+def test_good_answers_bake(bake, extra):
+    project = bake(**extra)
+    assert (project / "Makefile").is_file()
+    if "project_slug" in extra:
+        assert project.name == extra["project_slug"]
+
+
+def test_default_slug_from_a_unicode_name_is_valid(bake):
+    assert bake(project_name="Acmé Portal").name == "acme-portal"
+
+
+def env_value(path, name):
+    match = re.search(rf"^{name}=(.*)$", path.read_text(), flags=re.MULTILINE)
+    assert match, f"{name} missing from {path}"
+    return match.group(1)
+
+
+def without_key(path):
+    return re.sub(r"^DJANGO_SECRET_KEY=.*$", "", path.read_text(), flags=re.MULTILINE)
+
+
+def test_post_gen_hook_writes_env_with_fresh_secret_key(bake, capfd):
+    first, second = bake(), bake()
+    out = capfd.readouterr().out
+    assert "cd client-portal && make install && make dev" in out
+    assert "http://localhost:8000/api/docs/" in out
+
+    keys = [
+        env_value(project / "backend" / ".env", "DJANGO_SECRET_KEY") for project in (first, second)
+    ]
+    assert all(len(key) >= 50 for key in keys), keys
+    assert keys[0] != keys[1]
+    assert (first / "backend" / ".env").stat().st_mode & 0o077 == 0  # private to the owner
+    for project in (first, second):
+        assert env_value(project / "backend" / ".env.example", "DJANGO_SECRET_KEY") == ""
+        # Apart from the key, .env is the example.
+        assert without_key(project / "backend" / ".env") == without_key(
+            project / "backend" / ".env.example"
+        )
