@@ -198,3 +198,11 @@ def test_token_flow_refresh_needs_a_string(user):
     response = make_client().post("/api/auth/token/refresh/", {"refresh": ["x"]}, format="json")
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+def test_session_cap_is_checked_at_refresh_not_only_in_the_token(signed_in):
+    # E.g. an admin shortened the session: its tokens must stop refreshing at once.
+    DeviceSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = refresh(signed_in)
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_expired"
