@@ -1,5 +1,7 @@
 """Every combination renders completely, puts each answer where it belongs, and passes ruff."""
 
+import fnmatch
+import json
 import re
 import subprocess
 import sys
@@ -8,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from combinations import COMBINATIONS, answers, options
+from template_copy import ROOT, TEMPLATE_DIR
 
 LEFTOVER = re.compile(r"\{\{|\{%|\{#|\bcookiecutter\b", re.IGNORECASE)
+COOKIECUTTER = re.compile(r"\bcookiecutter\b", re.IGNORECASE)
 
 
 @pytest.fixture(params=COMBINATIONS)
@@ -25,7 +29,16 @@ def test_custom_changes_every_option():
     assert [key for key in custom if custom[key] == defaults[key]] == []
 
 
+def copied_without_render(relative: str) -> bool:
+    patterns = json.loads((ROOT / "cookiecutter.json").read_text())["_copy_without_render"]
+    parts = Path(relative).parts
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatch(p, pattern) for p in prefixes for pattern in patterns)
+
+
 def test_no_template_syntax_left(baked):
+    """No Jinja syntax or `cookiecutter` left in rendered files. Files copied without rendering
+    (JSX has `{{ }}` of its own) may hold braces, never a `cookiecutter` variable."""
     project, _ = baked
     problems = []
     for path in sorted(project.rglob("*")):
@@ -38,10 +51,35 @@ def test_no_template_syntax_left(baked):
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue  # binary
+        raw = copied_without_render(relative.as_posix())
         for number, line in enumerate(text.splitlines(), 1):
-            if LEFTOVER.search(line):
+            if (COOKIECUTTER if raw else LEFTOVER).search(line):
                 problems.append(f"{relative}:{number}: {line.strip()}")
     assert not problems, "template leftovers:\n" + "\n".join(problems)
+
+
+def test_files_copied_without_render_are_untouched(baked):
+    """JSX and the like reach the project byte for byte (Jinja would eat their `{{ }}`)."""
+    project, _ = baked
+    source = ROOT / TEMPLATE_DIR
+    raw = [
+        path.relative_to(source)
+        for path in source.rglob("*")
+        if path.is_file() and copied_without_render(path.relative_to(source).as_posix())
+    ]
+    assert any(path.suffix == ".tsx" for path in raw), "the web client must be copied raw"
+    for relative in raw:
+        if any(part in {"node_modules", ".next"} for part in relative.parts):
+            continue
+        assert (project / relative).read_bytes() == (source / relative).read_bytes(), relative
+
+
+def test_the_rendered_web_files_use_the_answers(baked):
+    project, a = baked
+    config = read(project, "web/src/config.ts")
+    assert f'APP_NAME = "{a["project_name"]}"' in config
+    assert f'"http://localhost:{a["api_port"]}"' in config
+    assert f"NEXT_PUBLIC_API_URL=http://localhost:{a['api_port']}\n" in read(project, "web/.env.example")
 
 
 def read(project: Path, relative: str) -> str:

@@ -34,7 +34,7 @@ class TokenObtainResponseSerializer(TokenPairSerializer):
     user = UserSerializer()
 
 
-class LogoutRequestSerializer(serializers.Serializer):
+class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, help_text="Only without a refresh cookie.")
 
 

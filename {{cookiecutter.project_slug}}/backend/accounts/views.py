@@ -99,7 +99,7 @@ class RefreshView(CookieFlowView):
 class LogoutView(jwt_views.TokenViewBase):
     serializer_class = TokenBlacklistSerializer
 
-    @extend_schema(request=schema.LogoutRequestSerializer, responses=schema.DetailSerializer)
+    @extend_schema(request=schema.LogoutSerializer, responses=schema.DetailSerializer)
     def post(self, request):
         """Blacklist the refresh token (cookie, else `{"refresh"}` body), end its session,
         delete both cookies. Logging out twice is not an error."""
@@ -107,7 +107,7 @@ class LogoutView(jwt_views.TokenViewBase):
         if has_auth_cookies(request):
             enforce_csrf(request)
         if raw is None:
-            body = schema.LogoutRequestSerializer(data=request.data)
+            body = schema.LogoutSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             raw = body.validated_data.get("refresh")
         if raw is not None:

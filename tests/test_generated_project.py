@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -67,7 +68,11 @@ def test_make(installed, target):
     project, _ = installed
     output = run(["make", target], project)
     if target == "test":
-        assert " passed" in output, output  # pytest of the backend really ran
+        assert re.search(r"^=+ \d+ passed", output, re.MULTILINE), output  # backend pytest ran
+        assert re.search(r"Tests\s+\d+ passed", output), output  # web Vitest ran
+        assert "Compiled successfully" in output, output  # the production build ran
+    if target == "lint":
+        assert "tsc --noEmit" in output and "eslint ." in output, output
 
 
 PRINT_BACKENDS = """

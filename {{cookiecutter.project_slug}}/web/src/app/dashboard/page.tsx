@@ -1,0 +1,147 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+
+import { type DeviceSession, SignedOutError, auth } from "@/lib/auth";
+import { RequireAuth, useAuth } from "@/lib/auth/session";
+import { deviceLabel } from "@/lib/device";
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export default function DashboardPage() {
+  // Started at once, in parallel with the profile request of <AuthProvider>.
+  const sessions = useSessions();
+  return (
+    <RequireAuth fallback={<p className="muted center">Loading…</p>}>
+      <Dashboard sessions={sessions} />
+    </RequireAuth>
+  );
+}
+
+type Sessions = {
+  items: DeviceSession[] | null;
+  error: string | null;
+  reload: () => Promise<void>;
+};
+
+function useSessions(): Sessions {
+  const [items, setItems] = useState<DeviceSession[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(
+    () =>
+      auth.listSessions().then(
+        (list) => {
+          setItems(list);
+          setError(null);
+        },
+        (caught: unknown) => {
+          if (!(caught instanceof SignedOutError)) setError("Your sessions could not be loaded.");
+        },
+      ),
+    [],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { items, error, reload };
+}
+
+function Dashboard({ sessions }: { sessions: Sessions }) {
+  const { user } = useAuth();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function act(name: string, action: () => Promise<unknown>) {
+    setBusy(name);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      if (!(caught instanceof SignedOutError)) setError("That didn't work. Please try again.");
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (!user) return null;
+  return (
+    <div className="stack">
+      <section className="card" aria-labelledby="profile-title">
+        <div className="card-head">
+          <h1 id="profile-title">Welcome{user.name ? `, ${user.name}` : ""}</h1>
+          <div className="actions">
+            <button
+              type="button"
+              className="button"
+              disabled={busy !== null}
+              onClick={() => act("logout", auth.logout)}
+            >
+              Log out
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              disabled={busy !== null}
+              onClick={() => act("logout-all", auth.logoutEverywhere)}
+            >
+              Log out everywhere
+            </button>
+          </div>
+        </div>
+        {error && (
+          <p role="alert" className="alert">
+            {error}
+          </p>
+        )}
+        <dl className="profile">
+          <dt>Email</dt>
+          <dd data-testid="user-email">{user.email}</dd>
+          <dt>Name</dt>
+          <dd data-testid="user-name">{user.name || "—"}</dd>
+          <dt>Role</dt>
+          <dd data-testid="user-role">{user.role}</dd>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Where you&rsquo;re signed in</h2>
+        {sessions.error && (
+          <p role="alert" className="alert">
+            {sessions.error}
+          </p>
+        )}
+        {sessions.items === null && !sessions.error && <p className="muted">Loading…</p>}
+        <ul className="sessions" data-testid="sessions">
+          {sessions.items?.map((session) => (
+            <li key={session.id} className="session" data-testid="session">
+              <div>
+                <strong>{deviceLabel(session.user_agent)}</strong>
+                {session.current && <span className="badge">This device</span>}
+                <p className="muted small">
+                  Signed in {when.format(new Date(session.created_at))} · last active{" "}
+                  {when.format(new Date(session.last_used_at))}
+                  {session.ip_address ? ` · ${session.ip_address}` : ""}
+                </p>
+              </div>
+              <button
+                type="button"
+                className="button small"
+                disabled={busy !== null}
+                aria-label={`Revoke ${deviceLabel(session.user_agent)}${session.current ? " (this device)" : ""}`}
+                onClick={() =>
+                  act(`revoke-${session.id}`, async () => {
+                    await auth.revokeSession(session.id);
+                    if (session.current) await auth.logout();
+                    else await sessions.reload();
+                  })
+                }
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+
+import { APP_NAME } from "@/config";
+import { AuthProvider } from "@/lib/auth/session";
+
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: APP_NAME, template: `%s · ${APP_NAME}` },
+  description: `${APP_NAME}: sign in to your client portal.`,
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <span className="brand">{APP_NAME}</span>
+        </header>
+        <AuthProvider>
+          <main id="main" className="main">
+            {children}
+          </main>
+        </AuthProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,19 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+
+import { useAuth } from "@/lib/auth/session";
+
+/** `/`: signed-in users go to their dashboard, everyone else to the login page. */
+export default function Home() {
+  const { status } = useAuth();
+  const router = useRouter();
+
+  useEffect(() => {
+    if (status === "signed-in") router.replace("/dashboard");
+    else if (status === "signed-out" || status === "unreachable") router.replace("/login");
+  }, [status, router]);
+
+  return <p className="muted center">Loading…</p>;
+}
