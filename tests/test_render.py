@@ -79,7 +79,9 @@ def test_the_rendered_web_files_use_the_answers(baked):
     config = read(project, "web/src/config.ts")
     assert f'APP_NAME = "{a["project_name"]}"' in config
     assert f'"http://localhost:{a["api_port"]}"' in config
-    assert f"NEXT_PUBLIC_API_URL=http://localhost:{a['api_port']}\n" in read(project, "web/.env.example")
+    assert f"NEXT_PUBLIC_API_URL=http://localhost:{a['api_port']}\n" in read(
+        project, "web/.env.example"
+    )
 
 
 def read(project: Path, relative: str) -> str:
