@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 
-import { type DeviceSession, SignedOutError, auth } from "@/lib/auth";
+import { type DeviceSession, NetworkError, SignedOutError, auth } from "@/lib/auth";
 import { RequireAuth, useAuth } from "@/lib/auth/session";
 import { deviceLabel } from "@/lib/device";
 
@@ -47,7 +47,7 @@ function useSessions(): Sessions {
 }
 
 function Dashboard({ sessions }: { sessions: Sessions }) {
-  const { user } = useAuth();
+  const { user, reload } = useAuth();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -57,7 +57,8 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
     try {
       await action();
     } catch (caught) {
-      if (!(caught instanceof SignedOutError)) setError("That didn't work. Please try again.");
+      if (caught instanceof NetworkError) setError("We can't reach the server. Please try again.");
+      else if (!(caught instanceof SignedOutError)) setError("That didn't work. Please try again.");
     } finally {
       setBusy(null);
     }
@@ -104,7 +105,17 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
       </section>
 
       <section className="card" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">Where you&rsquo;re signed in</h2>
+        <div className="card-head">
+          <h2 id="sessions-title">Where you&rsquo;re signed in</h2>
+          <button
+            type="button"
+            className="button small"
+            disabled={busy !== null}
+            onClick={() => act("refresh", () => Promise.all([reload(), sessions.reload()]))}
+          >
+            Refresh
+          </button>
+        </div>
         {sessions.error && (
           <p role="alert" className="alert">
             {sessions.error}

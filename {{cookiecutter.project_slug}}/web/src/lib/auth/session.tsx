@@ -24,13 +24,20 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export function AuthProvider({ children }: { children: React.ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: "loading", user: null });
 
+  // Loads the user. An unreachable API keeps a signed-in user signed in (and rethrows, for
+  // the caller to say so): only the API decides that a session is over.
   const reload = useCallback(
     () =>
       auth.getMe().then(
         (user) => setState({ status: "signed-in", user }),
         (error: unknown) => {
-          if (error instanceof NetworkError) setState({ status: "unreachable", user: null });
-          else if (!(error instanceof SignedOutError)) {
+          if (error instanceof NetworkError) {
+            setState((state) =>
+              state.status === "signed-in" ? state : { status: "unreachable", user: null },
+            );
+            throw error;
+          }
+          if (!(error instanceof SignedOutError)) {
             setState({ status: "signed-out", user: null, reason: "anonymous" });
           } // SignedOutError: the "signed-out" event has already set the state
         },
@@ -44,11 +51,20 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       if (event.type === "signed-out") {
         setState({ status: "signed-out", user: null, reason: event.reason });
       } else {
-        void reload();
+        reload().catch(() => {});
       }
     });
-    void reload();
+    reload().catch(() => {}); // unreachable: shown by the pages
+    // A page restored from the back/forward cache missed what happened meanwhile (a logout,
+    // say): show nothing protected until the API has answered again.
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (!event.persisted) return;
+      setState({ status: "loading", user: null });
+      reload().catch(() => {});
+    };
+    window.addEventListener("pageshow", onPageShow);
     return () => {
+      window.removeEventListener("pageshow", onPageShow);
       unsubscribe();
       stop();
     };
@@ -85,5 +101,17 @@ export function RequireAuth({
     router.replace(loginPath(next));
   }, [state, router, pathname]);
 
+  if (state.status === "unreachable") {
+    return (
+      <div className="card narrow">
+        <p role="alert" className="alert">
+          We can&rsquo;t reach the server right now.
+        </p>
+        <button type="button" className="button" onClick={() => state.reload().catch(() => {})}>
+          Try again
+        </button>
+      </div>
+    );
+  }
   return state.status === "signed-in" ? children : fallback;
 }

@@ -1,0 +1,114 @@
+"""What the scenarios share: signing in, reading cookies and claims, watching the network,
+waiting for tokens to expire, and asking the database."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+
+from conftest import PASSWORD
+from playwright.sync_api import BrowserContext, Page, expect
+
+# Makes a tab report itself hidden, so it does not renew tokens ahead of expiry: the scenarios
+# that need an expired access token use it (a visible tab would renew it in time).
+HIDDEN_TAB = """
+Object.defineProperty(Document.prototype, "visibilityState", { get: () => "hidden" });
+Object.defineProperty(Document.prototype, "hidden", { get: () => true });
+"""
+
+
+def sign_in(page: Page, user, next_path: str = "/dashboard") -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{next_path}")
+    expect(page.get_by_test_id("user-email")).to_have_text(user.email)
+
+
+def alerts(page: Page):
+    """The page's own alerts (Next.js's route announcer has role="alert" too)."""
+    return page.locator('[role="alert"]:not(#__next-route-announcer__)')
+
+
+def cookie(context: BrowserContext, name: str) -> dict | None:
+    return next((c for c in context.cookies() if c["name"] == name), None)
+
+
+def claims(token: str) -> dict:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def wait_until_expired(page: Page, token: str) -> None:
+    """Waits (in the browser's clock) until the token's `exp` has passed."""
+    expires_ms = claims(token)["exp"] * 1000 + 250
+    page.wait_for_function(f"() => Date.now() > {expires_ms}", polling=100, timeout=30_000)
+
+
+@dataclass
+class Traffic:
+    """The API calls a browser context makes: (method, path, status)."""
+
+    api_url: str
+    calls: list[tuple[str, str, int]] = field(default_factory=list)
+    responses: list = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> Traffic:
+        context.on("response", self._record)
+        return self
+
+    def _record(self, response) -> None:
+        if response.url.startswith(self.api_url):
+            path = re.sub(r"^https?://[^/]+", "", response.url)
+            self.calls.append((response.request.method, path, response.status))
+            self.responses.append(response)
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for m, p, _ in self.calls if m == method and p == path)
+
+    def statuses(self, method: str, path: str) -> list[int]:
+        return [s for m, p, s in self.calls if m == method and p == path]
+
+    def mark(self) -> int:
+        return len(self.calls)
+
+    def since(self, mark: int) -> Traffic:
+        return Traffic(self.api_url, self.calls[mark:], self.responses[mark:])
+
+
+def click_refresh(page: Page) -> None:
+    """The dashboard's Refresh: reloads the profile and the sessions, in parallel."""
+    page.get_by_role("button", name="Refresh").click()
+
+
+# --- The database (read-only) -------------------------------------------------------------------
+
+
+def is_blacklisted(refresh_token: str) -> bool:
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    return BlacklistedToken.objects.filter(token__jti=claims(refresh_token)["jti"]).exists()
+
+
+def blacklisted_at(refresh_token: str):
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    return BlacklistedToken.objects.get(token__jti=claims(refresh_token)["jti"]).blacklisted_at
+
+
+def sessions_of(user):
+    from accounts.models import DeviceSession
+
+    return list(DeviceSession.objects.filter(user=user).order_by("created_at"))
+
+
+def replay_refresh(context: BrowserContext, api_url: str, refresh_token: str):
+    """POST /api/auth/refresh/ with `refresh_token` from `context`, as a thief's browser would."""
+    csrf = context.request.get(f"{api_url}/api/auth/csrf/").json()["csrfToken"]
+    context.add_cookies(
+        [{"name": "refresh", "value": refresh_token, "domain": "localhost", "path": "/api/auth/"}]
+    )
+    return context.request.post(f"{api_url}/api/auth/refresh/", headers={"X-CSRFToken": csrf})

@@ -1,0 +1,135 @@
+"""Scenarios 4, 5, 10, 11: silent refresh with rotation, two tabs, expiry, outages."""
+
+import re
+
+from conftest import ACCESS_LIFETIME
+from helpers import (
+    alerts,
+    HIDDEN_TAB,
+    Traffic,
+    claims,
+    click_refresh,
+    cookie,
+    is_blacklisted,
+    replay_refresh,
+    sessions_of,
+    sign_in,
+    wait_until_expired,
+)
+from playwright.sync_api import expect
+
+REFRESH = ("POST", "/api/auth/refresh/")
+
+
+def test_silent_refresh_rotates_once_for_parallel_calls(page, context, browser, user, api_url):
+    context.add_init_script(HIDDEN_TAB)
+    traffic = Traffic(api_url).attach(context)
+    sign_in(page, user)
+    old_refresh = cookie(context, "refresh")["value"]
+    wait_until_expired(page, cookie(context, "access")["value"])
+
+    mark = traffic.mark()
+    click_refresh(page)  # the profile and the sessions, in parallel
+
+    expect(page.get_by_test_id("user-email")).to_have_text(user.email)
+    expect(page.get_by_test_id("session")).to_have_count(1)
+    expect(page.get_by_role("button", name="Refresh")).to_be_enabled()
+    after = traffic.since(mark)
+    assert after.statuses(*REFRESH) == [200]  # one refresh for both calls
+    assert after.statuses("GET", "/api/auth/me/")[-1] == 200
+    assert after.statuses("GET", "/api/auth/sessions/")[-1] == 200
+    assert "/login" not in page.url
+    new_refresh = cookie(context, "refresh")["value"]
+    assert new_refresh != old_refresh
+    assert claims(new_refresh)["sid"] == claims(old_refresh)["sid"]  # same device session
+    assert is_blacklisted(old_refresh)
+    assert not is_blacklisted(new_refresh)
+
+    thief = browser.new_context()
+    replay = replay_refresh(thief, api_url, old_refresh)
+    assert replay.status == 401
+    thief.close()
+
+
+def test_two_tabs_expire_together_and_stay_signed_in(context, user, api_url):
+    context.add_init_script(HIDDEN_TAB)
+    traffic = Traffic(api_url).attach(context)
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, user)
+    second.goto("/dashboard")
+    expect(second.get_by_test_id("user-email")).to_have_text(user.email)
+
+    for _ in range(2):  # and the session keeps refreshing afterwards
+        wait_until_expired(first, cookie(context, "access")["value"])
+        mark = traffic.mark()
+        # Both tabs act at once: dispatch both clicks before waiting for either.
+        first.get_by_role("button", name="Refresh").dispatch_event("click")
+        second.get_by_role("button", name="Refresh").dispatch_event("click")
+        for tab in (first, second):
+            expect(tab.get_by_role("button", name="Refresh")).to_be_enabled()
+            expect(tab.get_by_test_id("user-email")).to_have_text(user.email)
+            expect(alerts(tab)).to_have_count(0)
+        after = traffic.since(mark)
+        assert after.statuses(*REFRESH) == [200]  # one tab refreshed, the other reused it
+    assert [s.revoked_at for s in sessions_of(user)] == [None]
+    assert "/login" not in first.url and "/login" not in second.url
+
+
+def test_visible_tab_renews_ahead_of_expiry(page, context, user, api_url):
+    traffic = Traffic(api_url).attach(context)
+    sign_in(page, user)
+    mark = traffic.mark()
+    first_access = cookie(context, "access")["value"]
+    # Renewed before the access token expires, without any 401.
+    page.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('auth.accessExpiry')).expiresAt"
+        f" > {claims(first_access)['exp'] * 1000}",
+        polling=100,
+        timeout=ACCESS_LIFETIME * 3000,
+    )
+    after = traffic.since(mark)
+    assert after.statuses(*REFRESH) == [200]
+    assert 401 not in [status for _, _, status in after.calls]
+
+
+def test_refresh_token_expiry_sends_to_login(page, context, backend, user):
+    backend.restart(JWT_ACCESS_TOKEN_LIFETIME="2", JWT_REFRESH_TOKEN_LIFETIME="3")
+    context.add_init_script(HIDDEN_TAB)
+    sign_in(page, user)
+    wait_until_expired(page, cookie(context, "refresh")["value"])
+
+    click_refresh(page)
+
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fdashboard$"))
+    expect(alerts(page)).to_have_count(0)  # cleanly: no error shown
+    expect(page.get_by_label("Email")).to_be_visible()
+
+
+def test_outage_during_refresh_does_not_sign_out(page, context, backend, user, api_url):
+    context.add_init_script(HIDDEN_TAB)
+    traffic = Traffic(api_url).attach(context)
+    sign_in(page, user)
+
+    # 1. The API is down when the access token needs renewing, then comes back.
+    wait_until_expired(page, cookie(context, "access")["value"])
+    backend.stop()
+    click_refresh(page)
+    expect(alerts(page).filter(has_text="can't reach")).to_be_visible()
+    assert "/login" not in page.url
+    backend.start()
+    click_refresh(page)
+    expect(alerts(page)).to_have_count(0)
+    expect(page.get_by_test_id("user-email")).to_have_text(user.email)
+
+    # 2. The connection drops during the refresh request itself.
+    wait_until_expired(page, cookie(context, "access")["value"])
+    page.route("**/api/auth/refresh/", lambda route: route.abort("connectionreset"))
+    click_refresh(page)
+    expect(alerts(page).filter(has_text="can't reach")).to_be_visible()
+    page.unroute("**/api/auth/refresh/")
+    mark = traffic.mark()
+    click_refresh(page)
+    expect(alerts(page)).to_have_count(0)
+    expect(page.get_by_test_id("user-email")).to_have_text(user.email)
+    assert traffic.since(mark).statuses(*REFRESH) == [200]
+    assert [s.revoked_at for s in sessions_of(user)] == [None]
