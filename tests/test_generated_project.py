@@ -33,8 +33,11 @@ def project_env(**overrides: str) -> dict:
     return env
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def run(cmd: list[str], cwd: Path, **env: str) -> str:
-    """Run cmd; on failure, fail the test with its whole output."""
+    """Run cmd; on failure, fail the test with its whole output (colour codes removed)."""
     result = subprocess.run(
         cmd,
         cwd=cwd,
@@ -47,10 +50,11 @@ def run(cmd: list[str], cwd: Path, **env: str) -> str:
     )
     if result.returncode != 0:
         pytest.fail(
-            f"`{' '.join(cmd)}` failed (exit {result.returncode}) in {cwd}:\n{result.stdout}",
+            f"`{' '.join(cmd)}` failed (exit {result.returncode}) in {cwd}:\n"
+            + ANSI.sub("", result.stdout),
             pytrace=False,
         )
-    return result.stdout
+    return ANSI.sub("", result.stdout)
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS)
@@ -73,6 +77,15 @@ def test_make(installed, target):
         assert "Compiled successfully" in output, output  # the production build ran
     if target == "lint":
         assert "tsc --noEmit" in output and "eslint ." in output, output
+
+
+@pytest.mark.parametrize("installed", ["defaults"], indirect=True)
+def test_make_e2e(installed):
+    """The end-to-end suite of the baked project: real servers, real Chromium."""
+    project, _ = installed
+    output = run(["make", "e2e"], project)
+    assert re.search(r"^=+ \d+ passed", output, re.MULTILINE), output
+    assert not (project / "e2e" / "artifacts" / "server-logs").exists()
 
 
 PRINT_BACKENDS = """
