@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
 from servers import BACKEND, Backend, Web
 
 HERE = Path(__file__).resolve().parent
@@ -24,7 +25,7 @@ LOGS.mkdir()
 
 ACCESS_LIFETIME = 4  # seconds: tokens expire during the tests
 REUSE_GRACE = 2  # seconds
-PASSWORD = "a long and secret passphrase"  # noqa: S105
+PASSWORD = "a long and secret passphrase"
 
 # Production settings over plain http on localhost. The test process reads the same database
 # through Django's ORM (for assertions only: the servers own it).

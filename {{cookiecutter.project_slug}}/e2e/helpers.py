@@ -8,8 +8,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from conftest import PASSWORD
 from playwright.sync_api import BrowserContext, Page, expect
+
+from conftest import PASSWORD
 
 # Makes a tab report itself hidden, so it does not renew tokens ahead of expiry: the scenarios
 # that need an expired access token use it (a visible tab would renew it in time).

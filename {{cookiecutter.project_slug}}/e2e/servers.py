@@ -31,7 +31,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
         if process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited ({process.returncode}); see {log}")
         try:
-            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (loopback)
+            urllib.request.urlopen(url, timeout=2).close()
             return
         except urllib.error.HTTPError:
             return
@@ -53,7 +53,11 @@ class Server:
         log.write(f"\n--- {time.strftime('%H:%M:%S')} start: {' '.join(command)}\n")
         log.flush()
         self.process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() takes its children too
         )
         return self.process
@@ -80,7 +84,9 @@ class Backend(Server):
     def migrate(self) -> None:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=BACKEND, env=self.env, check=True,
+            cwd=BACKEND,
+            env=self.env,
+            check=True,
         )
 
     def start(self, **overrides: str) -> None:

@@ -2,9 +2,10 @@
 
 import re
 
-from conftest import PASSWORD
-from helpers import alerts, Traffic, cookie, sign_in
 from playwright.sync_api import expect
+
+from conftest import PASSWORD
+from helpers import Traffic, alerts, cookie, sign_in
 
 
 def test_protected_page_sends_to_login_and_back(page, user):

@@ -2,11 +2,13 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from conftest import ACCESS_LIFETIME
 from helpers import (
-    alerts,
     HIDDEN_TAB,
     Traffic,
+    alerts,
     claims,
     click_refresh,
     cookie,
@@ -16,7 +18,6 @@ from helpers import (
     sign_in,
     wait_until_expired,
 )
-from playwright.sync_api import expect
 
 REFRESH = ("POST", "/api/auth/refresh/")
 

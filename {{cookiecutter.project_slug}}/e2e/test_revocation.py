@@ -2,11 +2,13 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from conftest import REUSE_GRACE
 from helpers import (
     HIDDEN_TAB,
-    click_refresh,
     blacklisted_at,
+    click_refresh,
     cookie,
     is_blacklisted,
     replay_refresh,
@@ -14,7 +16,6 @@ from helpers import (
     sign_in,
     wait_until_expired,
 )
-from playwright.sync_api import expect
 
 
 def test_replayed_rotated_token_revokes_the_session(page, context, browser, user, api_url):
