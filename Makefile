@@ -20,11 +20,19 @@ $(STAMP): requirements-dev.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-demo: $(STAMP) ## Bake the template with its default answers into .demo/ and start it
+DEMO_EMAIL := demo@example.com
+DEMO_PASSWORD := demo-portal-password
+
+demo: $(STAMP) ## Bake the template with its default answers into .demo/, add a demo user, start it
 	rm -rf .demo
 	$(VENV)/bin/python tests/template_copy.py .demo/.template
 	$(VENV)/bin/cookiecutter --no-input --output-dir .demo .demo/.template
 	rm -rf .demo/.template
+	$(RUN) $(MAKE) -C "$$(ls -d .demo/*/ | head -n 1)" install
+	cd "$$(ls -d .demo/*/ | head -n 1)backend" && \
+		DJANGO_SUPERUSER_EMAIL=$(DEMO_EMAIL) DJANGO_SUPERUSER_PASSWORD=$(DEMO_PASSWORD) \
+		$(RUN) uv run --locked python manage.py createsuperuser --noinput
+	@echo "Sign in at http://localhost:3000 as $(DEMO_EMAIL) / $(DEMO_PASSWORD)"
 	$(RUN) $(MAKE) -C "$$(ls -d .demo/*/ | head -n 1)" dev
 
 test: $(STAMP) chromium ## Run the template's tests: render, hooks, and each baked project's own tests
