@@ -4,7 +4,7 @@ import nextTypescript from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTypescript,
-  { ignores: [".next/**", "node_modules/**", "next-env.d.ts", "src/lib/api/schema.d.ts"] },
+  { ignores: [".next/**", ".next-e2e/**", "node_modules/**", "next-env.d.ts", "src/lib/api/schema.d.ts"] },
 ];
 
 export default config;

@@ -138,7 +138,7 @@ export function createAuthClient(options: AuthClientOptions) {
     const shared = run.finally(() => {
       if (refreshing === shared) refreshing = null;
     });
-    shared.catch(() => {}); // whoever awaits it sees the error; nobody must is not a crash
+    shared.catch(() => {}); // its awaiters see the error; unawaited, it is no unhandled rejection
     refreshing = shared;
   }
 
@@ -162,7 +162,7 @@ export function createAuthClient(options: AuthClientOptions) {
     throw error; // 5xx, 429...: the session may well be fine; let the caller retry later
   }
 
-  function renewed(expiries: Expiries, announce = true) {
+  function renewed(expiries: Expiries) {
     generation++;
     const expiry = {
       issuedAt: now(),
@@ -170,7 +170,7 @@ export function createAuthClient(options: AuthClientOptions) {
     } satisfies AccessExpiry;
     store?.setItem(EXPIRY_KEY, JSON.stringify(expiry));
     schedule(expiry);
-    if (announce) channel.post({ type: "refreshed", expiry });
+    channel.post({ type: "refreshed", expiry });
   }
 
   function signedOut(reason: SignOutReason, announce = true) {
