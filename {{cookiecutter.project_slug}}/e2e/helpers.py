@@ -85,6 +85,22 @@ def click_refresh(page: Page) -> None:
     page.get_by_role("button", name="Refresh").click()
 
 
+def completed_actions(page: Page) -> int:
+    return int(page.get_by_test_id("dashboard").get_attribute("data-completed-actions"))
+
+
+def wait_for_actions(page: Page, count: int) -> None:
+    """Waits until the dashboard has finished `count` actions (it counts them)."""
+    expect(page.get_by_test_id("dashboard")).to_have_attribute("data-completed-actions", str(count))
+
+
+def refresh_and_wait(page: Page) -> None:
+    """Refresh, then wait until that action has finished, whatever its outcome."""
+    done = completed_actions(page)
+    click_refresh(page)
+    wait_for_actions(page, done + 1)
+
+
 # --- The database (read-only) -------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
   const { user, reload } = useAuth();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [completed, setCompleted] = useState(0); // actions finished, for tests to wait on
 
   async function act(name: string, action: () => Promise<unknown>) {
     setBusy(name);
@@ -61,12 +62,13 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
       else if (!(caught instanceof SignedOutError)) setError("That didn't work. Please try again.");
     } finally {
       setBusy(null);
+      setCompleted((count) => count + 1);
     }
   }
 
   if (!user) return null;
   return (
-    <div className="stack">
+    <div className="stack" data-testid="dashboard" data-completed-actions={completed}>
       <section className="card" aria-labelledby="profile-title">
         <div className="card-head">
           <h1 id="profile-title">Welcome{user.name ? `, ${user.name}` : ""}</h1>
