@@ -6,7 +6,8 @@
   SessionAuthentication enforces it.
 
 Either way the token's device session must still be active: the user is loaded in one query
-joined with it, so logout and revocation take effect at once, not when the access token expires.
+joined with it, so logout and revocation take effect within seconds, not when the access token
+expires. Each process remembers an accepted token for those few seconds (auth_cache.py).
 """
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
+from . import auth_cache
 from .cookies import ACCESS_COOKIE
 from .tokens import SESSION_ID_CLAIM
 
@@ -28,16 +30,20 @@ class CookieOrBearerAuthentication(JWTAuthentication):
     def authenticate(self, request):
         header = self.get_header(request)
         if header is not None and (raw := self.get_raw_token(header)) is not None:
-            token = self.get_validated_token(raw)
-            return self.get_user(token), token
+            token, user = auth_cache.authenticated(raw, self.check)
+            return user, token
 
         raw = request.COOKIES.get(ACCESS_COOKIE)
         if not raw:
             return None
-        token = self.get_validated_token(raw)
-        user = self.get_user(token)
+        token, user = auth_cache.authenticated(raw.encode(), self.check)
         enforce_csrf(request)
         return user, token
+
+    def check(self, raw_token: bytes):
+        """The validated token and its user, or AuthenticationFailed / InvalidToken."""
+        token = self.get_validated_token(raw_token)
+        return token, self.get_user(token)
 
     def get_user(self, validated_token):
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)

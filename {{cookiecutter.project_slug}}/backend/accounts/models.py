@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from . import auth_cache
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -82,7 +84,9 @@ class DeviceSessionQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now, last_used_at__gt=idle_since)
 
     def revoke(self) -> int:
-        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        revoked = self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        auth_cache.forget_all()  # authentication's memory of active sessions
+        return revoked
 
 
 class DeviceSession(models.Model):

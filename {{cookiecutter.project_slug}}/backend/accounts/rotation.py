@@ -1,8 +1,11 @@
 """The one place a refresh token is exchanged for new tokens.
 
-`rotate()` runs in one transaction that locks the presented token's OutstandingToken row
-(PostgreSQL: SELECT ... FOR UPDATE; SQLite: the write lock of its IMMEDIATE transaction), so of
-any number of concurrent refreshes with one token exactly one succeeds; the rest see it used.
+Exactly once: a rotation blacklists the presented token by inserting its BlacklistedToken row,
+whose token_id is unique, in the same transaction that records the new token. Of any number of
+concurrent refreshes with one token the database lets exactly one insert commit; the rest get
+an IntegrityError (PostgreSQL makes them wait for the first to commit) and see it used.
+Everything else (reading the token, its session, signing the new tokens) happens before that
+transaction: on SQLite a write transaction holds the whole database's lock.
 
 Reuse detection (OAuth 2.0 Security Best Current Practice, refresh token rotation): presenting a
 token that was already rotated revokes its whole device session, so a stolen-and-replayed token
@@ -14,14 +17,14 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from .models import DeviceSession
-from .tokens import SessionRefreshToken, TokenPair, issue_tokens
+from .tokens import SessionRefreshToken, TokenPair, new_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -45,36 +48,32 @@ def rotate(raw_token: str) -> TokenPair:
     if not presented.session_id:
         raise RefreshRejected("Token has no session.", "token_not_valid")
 
-    with transaction.atomic():
-        # Lock first, then look for the blacklist row in a separate statement: under READ
-        # COMMITTED that statement's snapshot is taken after the lock is granted, so a waiter
-        # sees the rotation its predecessor committed.
-        outstanding = (
-            OutstandingToken.objects.select_for_update()
-            .filter(jti=presented[api_settings.JTI_CLAIM])
-            .order_by()  # the model's default ordering would join the user table
-            .first()
-        )
-        rotated = (
-            BlacklistedToken.objects.filter(token=outstanding).first() if outstanding else None
-        )
-        session = (
-            DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
-        )
+    outstanding = (
+        OutstandingToken.objects.filter(jti=presented[api_settings.JTI_CLAIM])
+        .order_by()  # the model's default ordering would join the user table
+        .first()
+    )
+    if outstanding is None:
+        raise RefreshRejected("Token is not known.", "token_not_valid")
+    session = DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
+    if rotated := BlacklistedToken.objects.filter(token=outstanding).first():
+        raise _reused(rotated, session)
+    if rejection := _unusable(session):
+        raise rejection
 
-        if outstanding is None:
-            rejection = RefreshRejected("Token is not known.", "token_not_valid")
-        elif rotated is not None:
-            rejection = _reused(rotated, session)
-        elif rejection := _unusable(session):
-            pass
-        else:
+    tokens = new_tokens(session)
+    try:
+        with transaction.atomic():
             BlacklistedToken.objects.create(token=outstanding)
-            session.last_used_at = timezone.now()
-            session.save(update_fields=["last_used_at"])
-            return issue_tokens(session)
-    # Raised outside the transaction so that a revocation above is committed.
-    raise rejection
+            tokens.refresh.record()
+            DeviceSession.objects.filter(pk=session.pk).update(last_used_at=timezone.now())
+    except IntegrityError:
+        # Another refresh with this token committed first (or the token row has just gone).
+        rotated = BlacklistedToken.objects.filter(token=outstanding).first()
+        if rotated is None:
+            raise RefreshRejected("Token is not known.", "token_not_valid") from None
+        raise _reused(rotated, session) from None
+    return tokens
 
 
 def _reused(rotated: BlacklistedToken, session: DeviceSession | None) -> RefreshRejected:

@@ -41,14 +41,18 @@ class SessionRefreshToken(RefreshToken):
 
     @classmethod
     def for_session(cls, session) -> "SessionRefreshToken":
-        """A new refresh token of `session`, recorded as outstanding. It expires after the
+        """A new refresh token of `session`, unusable until record()ed. It expires after the
         refresh lifetime (the idle timeout) but never past the session's absolute cap."""
         token = cls()
         token[api_settings.USER_ID_CLAIM] = str(session.user_id)
         token[SESSION_ID_CLAIM] = str(session.pk)
         token.set_exp(lifetime=min(token.lifetime, session.expires_at - token.current_time))
-        OutstandingToken.objects.create(user_id=session.user_id, **token._outstanding_fields())
         return token
+
+    def record(self) -> OutstandingToken:
+        """Record the token as outstanding: only then does a refresh accept it."""
+        fields = self._outstanding_fields()
+        return OutstandingToken.objects.create(user_id=self[api_settings.USER_ID_CLAIM], **fields)
 
     def verify(self) -> None:
         # Signature, expiry and type only. Whether the token was already used is decided in
@@ -94,8 +98,9 @@ class TokenPair:
         return self.refresh.expires_at
 
 
-def issue_tokens(session) -> TokenPair:
-    """A fresh refresh token of `session` and an access token with the user's current claims."""
+def new_tokens(session) -> TokenPair:
+    """A fresh refresh token of `session`, not yet recorded, and an access token with the
+    user's current claims."""
     user = session.user
     refresh = SessionRefreshToken.for_session(session)
     access = refresh.access_token
@@ -103,3 +108,10 @@ def issue_tokens(session) -> TokenPair:
     access["name"] = user.name
     access["role"] = user.role
     return TokenPair(access=access, refresh=refresh)
+
+
+def issue_tokens(session) -> TokenPair:
+    """new_tokens(), the refresh token recorded: ready to hand out."""
+    tokens = new_tokens(session)
+    tokens.refresh.record()
+    return tokens

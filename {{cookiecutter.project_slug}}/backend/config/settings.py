@@ -173,6 +173,9 @@ JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", {{ cookiecutter
 JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", {{ cookiecutter.refresh_token_lifetime_days|int * 86400 }})
 SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 30 * 86400)
 REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 10)
+# How long each process remembers an access token it accepted (accounts/auth_cache.py): the
+# longest a logout or revocation takes to reach every worker. 0: check every request in full.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
 
 SIMPLE_JWT = {

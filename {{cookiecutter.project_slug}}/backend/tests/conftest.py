@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accounts import auth_cache
 from accounts.models import User
 
 PASSWORD = "correct horse battery staple"
@@ -11,6 +12,7 @@ PASSWORD = "correct horse battery staple"
 def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # throttling counters
+    auth_cache.forget_all()  # authentication's memory of active sessions
 
 
 @pytest.fixture

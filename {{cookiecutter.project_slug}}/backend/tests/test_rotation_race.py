@@ -12,9 +12,11 @@ from http.cookies import SimpleCookie
 import pytest
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from accounts import rotation
 from accounts.models import DeviceSession, User
+from accounts.tokens import SessionRefreshToken
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, obtain_pair
 
 CONCURRENCY = 12
 
@@ -83,4 +85,23 @@ def test_browser_flow_rotates_exactly_once(live_server, ada):
     statuses = sorted(status for status, _, _ in results)
     assert statuses == [200] + [401] * (CONCURRENCY - 1)
     assert {body.get("code") for status, body, _ in results if status == 401} == {"token_rotated"}
+    assert DeviceSession.objects.get(user=ada).revoked_at is None
+
+
+def test_the_loser_of_a_race_sees_the_token_rotated(monkeypatch, ada):
+    # Deterministically, the moment two refreshes race: the other one commits its rotation
+    # after this one found the token unused, before this one's transaction.
+    refresh = SessionRefreshToken(obtain_pair()["refresh"])
+    new_tokens = rotation.new_tokens
+
+    def rotated_meanwhile(session):
+        refresh.blacklist()
+        return new_tokens(session)
+
+    monkeypatch.setattr(rotation, "new_tokens", rotated_meanwhile)
+    with pytest.raises(rotation.RefreshRejected) as rejected:
+        rotation.rotate(str(refresh))
+
+    assert rejected.value.code == "token_rotated"
+    assert OutstandingToken.objects.filter(user=ada).count() == 1  # no second token recorded
     assert DeviceSession.objects.get(user=ada).revoked_at is None
