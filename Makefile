@@ -11,7 +11,7 @@ TOOLS := tests/tools/node_modules/.package-lock.json
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 RUFF_OPTIONS := --line-length 100 --target-version py311
 
-.PHONY: help demo test lint chromium clean
+.PHONY: help demo test lint bench wrk chromium clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,9 +43,24 @@ demo: $(STAMP) ## Bake the template with its default answers into .demo/, add a 
 test: $(STAMP) $(TOOLS) chromium ## Run the template's tests: render, hooks, stack checks, each baked project's own tests
 	$(RUN) $(VENV)/bin/pytest tests
 
-lint: $(STAMP) ## Ruff over hooks/ and tests/
+bench: $(STAMP) wrk ## Benchmark the baked project's auth against the seeds' setup (bench/RESULTS.md)
+	$(RUN) $(VENV)/bin/python bench/run.py
+
+# The benchmark's load generator, from Debian.
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing wrk (the benchmark's load generator)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	else \
+		echo "wrk missing and not root with apt-get: install it (apt-get install wrk)" >&2; exit 1; \
+	fi
+
+lint: $(STAMP) ## Ruff over hooks/, tests/ and bench/
 	$(VENV)/bin/ruff check $(RUFF_OPTIONS) --extend-select I,B,UP,SIM hooks tests
 	$(VENV)/bin/ruff format --check $(RUFF_OPTIONS) hooks tests
+	$(VENV)/bin/ruff check bench
+	$(VENV)/bin/ruff format --check bench
 
 # The end-to-end tests drive Debian's chromium.
 chromium:

@@ -1,0 +1,11 @@
+#!/usr/bin/env python
+"""The baseline's manage.py (the benchmark runs it with the baked project's virtualenv)."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baseline.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

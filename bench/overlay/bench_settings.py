@@ -1,0 +1,12 @@
+"""Copied by bench/run.py into the baked project's backend/: its settings, unchanged, plus the
+benchmark's URLs (the unauthenticated ceiling) and, for the token-preparation phase only
+(BENCH_FAST_HASHER=1, never the measured server), a cheap password hasher."""
+
+import os
+
+from config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_urls"
+
+if os.environ.get("BENCH_FAST_HASHER") == "1":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
