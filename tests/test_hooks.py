@@ -87,24 +87,25 @@ def env_value(path, name):
     return match.group(1)
 
 
+KEYS = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
+
+
 def without_key(path):
-    return re.sub(r"^DJANGO_SECRET_KEY=.*$", "", path.read_text(), flags=re.MULTILINE)
+    return re.sub(rf"^({'|'.join(KEYS)})=.*$", "", path.read_text(), flags=re.MULTILINE)
 
 
-def test_post_gen_hook_writes_env_with_fresh_secret_key(bake, capfd):
+def test_post_gen_hook_writes_env_with_fresh_secret_keys(bake, capfd):
     first, second = bake(), bake()
     out = capfd.readouterr().out
     assert "cd client-portal && make install && make dev" in out
     assert "http://localhost:8000/api/docs/" in out
 
-    keys = [
-        env_value(project / "backend" / ".env", "DJANGO_SECRET_KEY") for project in (first, second)
-    ]
+    keys = [env_value(project / "backend" / ".env", k) for project in (first, second) for k in KEYS]
     assert all(len(key) >= 50 for key in keys), keys
-    assert keys[0] != keys[1]
+    assert len(set(keys)) == 4  # each key fresh, in each project
     assert (first / "backend" / ".env").stat().st_mode & 0o077 == 0  # private to the owner
     for project in (first, second):
-        assert env_value(project / "backend" / ".env.example", "DJANGO_SECRET_KEY") == ""
+        assert all(env_value(project / "backend" / ".env.example", k) == "" for k in KEYS)
         # Apart from the key, .env is the example.
         assert without_key(project / "backend" / ".env") == without_key(
             project / "backend" / ".env.example"

@@ -230,13 +230,19 @@ def test_prod_compose_runs_the_production_images(baked):
     project, a = baked
     compose = load_yaml(project / "docker-compose.prod.yml")
     services = compose["services"]
-    assert set(services) == {"db", "redis", "migrate", "backend", "web"}
+    assert set(services) == {"db", "redis", "migrate", "housekeeping", "backend", "web"}
     for name in ("db", "redis", "backend", "web"):
         assert services[name]["healthcheck"]["test"], f"{name} has no health check"
         assert services[name]["restart"] == "unless-stopped"
     assert not any("ports" in services[name] for name in ("db", "redis"))
 
     migrate, backend, web = services["migrate"], services["backend"], services["web"]
+    housekeeping = services["housekeeping"]
+    assert housekeeping["build"] == {"context": "backend"} and housekeeping["init"] is True
+    assert housekeeping["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"}
+    }
+    assert housekeeping["restart"] == "unless-stopped"
     # The default (last) stage of each Dockerfile, which is the production one.
     assert backend["build"] == migrate["build"] == {"context": "backend"}
     assert web["build"]["context"] == "web" and "target" not in web["build"]
@@ -251,7 +257,7 @@ def test_prod_compose_runs_the_production_images(baked):
 
     # The same variables as development: backend/.env, production mode forced.
     defaults = {"POSTGRES_PASSWORD": "x"}
-    for service in (migrate, backend):
+    for service in (migrate, housekeeping, backend):
         assert service["env_file"] == ["backend/.env"]
         environment = resolve(service["environment"], defaults)
         assert environment["DJANGO_DEBUG"] == "0"
@@ -436,7 +442,7 @@ def test_project_workflows(baked):
     (workflow,) = check_workflows(project / ".github" / "workflows")
     ci = load_yaml(workflow)
     jobs = ci["jobs"]
-    assert set(jobs) == {"backend", "web", "e2e"}
+    assert set(jobs) == {"backend", "web", "audit", "e2e"}
 
     backend = jobs["backend"]
     assert backend["services"]["postgres"]["image"].startswith("postgres:")
@@ -449,6 +455,10 @@ def test_project_workflows(baked):
     web = jobs["web"]
     for target in ("lint-web", "test-web", "check-api-types"):  # ESLint+tsc, Vitest+build
         assert steps_running(web, f"make {target}"), target
+
+    # Known vulnerabilities: on every push, and weekly for new advisories.
+    assert steps_running(jobs["audit"], "make audit")
+    assert ci[True]["schedule"][0]["cron"]  # YAML 1.1 reads the key `on` as True
 
     e2e = jobs["e2e"]
     (install,) = steps_running(e2e, "playwright install --with-deps chromium")
@@ -663,6 +673,7 @@ def production_api(installed_stack, tmp_path_factory):
             **{k: v for k, v in image_env.items() if k not in {"PATH", "VIRTUAL_ENV"}},
             "DJANGO_DEBUG": compose["services"]["backend"]["environment"]["DJANGO_DEBUG"],
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": API_HOST,
             "WEB_ORIGIN": WEB_ORIGIN,
             "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
@@ -682,9 +693,30 @@ def production_api(installed_stack, tmp_path_factory):
     server = Server(final.exec_form("CMD"), backend, env, work / "gunicorn.log")
     try:
         server.wait_until_up(port, "/api/health/", {"Host": API_HOST})
-        yield SimpleNamespace(port=port, env=env, log=server.log, stage=final, cwd=backend)
+        yield SimpleNamespace(
+            port=port, env=env, log=server.log, stage=final, cwd=backend, compose=compose, work=work
+        )
     finally:
         server.stop()
+
+
+@slow
+def test_production_housekeeping_runs_flushexpired_and_then_waits(production_api):
+    command = production_api.compose["services"]["housekeeping"]["command"]
+    log = production_api.work / "housekeeping.log"
+    housekeeping = Server(command, production_api.cwd, production_api.env, log)
+    try:
+        deadline = time.monotonic() + 60
+        while "Deleted" not in log.read_text():
+            assert housekeeping.process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        assert (
+            "Deleted 0 expired refresh token(s) and 0 ended device session(s)." in log.read_text()
+        )
+        assert housekeeping.process.poll() is None  # asleep until tomorrow's run
+    finally:
+        housekeeping.stop()
 
 
 def https(headers=None) -> dict:

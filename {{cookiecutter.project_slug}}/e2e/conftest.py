@@ -33,6 +33,7 @@ SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_SECURE_HSTS_SECONDS": "0",

@@ -45,19 +45,36 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if DEBUG and not SECRET_KEY:
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
-elif not DEBUG and (
-    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
-):
-    # Same rule as Django's deploy check (security.W009), but fatal: with DEBUG off we refuse
-    # to start, since a weak key lets anyone forge tokens.
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a long random value when DJANGO_DEBUG is off "
-        "(at least 50 characters). `make install` writes one to backend/.env; generate another "
-        "with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-    )
+
+def secret(name: str, development_value: str) -> str:
+    """A key from the environment. With DEBUG off it must be long and random: we refuse to
+    start otherwise (Django's deploy check, security.W009, only warns), since a weak key lets
+    anyone forge sessions or tokens."""
+    value = os.environ.get(name, "")
+    if DEBUG and not value:
+        return development_value
+    if not DEBUG and (
+        len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure")
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be set to a long random value when DJANGO_DEBUG is off (at least 50 "
+            "characters). `make install` writes one to backend/.env; generate another with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return value
+
+
+# Django's own signing: the admin's sessions, CSRF, password reset links. To rotate it without
+# signing anyone out, move the old value to DJANGO_SECRET_KEY_FALLBACKS (comma-separated).
+SECRET_KEY = secret(
+    "DJANGO_SECRET_KEY", "django-insecure-development-only-key-never-use-in-production"
+)
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
+# Signs the JWTs, and only them: rotating one key never breaks what the other signs. A new
+# JWT_SIGNING_KEY signs everyone out (their tokens no longer verify).
+JWT_SIGNING_KEY = secret("JWT_SIGNING_KEY", "development-only-jwt-signing-key-never-in-production")
+if not DEBUG and JWT_SIGNING_KEY in {SECRET_KEY, *SECRET_KEY_FALLBACKS}:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
@@ -181,6 +198,7 @@ LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=JWT_ACCESS_TOKEN_LIFETIME),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=JWT_REFRESH_TOKEN_LIFETIME),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "AUTH_HEADER_TYPES": ("Bearer",),

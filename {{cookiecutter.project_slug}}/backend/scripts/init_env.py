@@ -1,4 +1,4 @@
-"""Write backend/.env from .env.example with a freshly generated DJANGO_SECRET_KEY.
+"""Write backend/.env from .env.example with a fresh DJANGO_SECRET_KEY and JWT_SIGNING_KEY.
 
 Run by the post-generation hook of the template and by `make install`; never overwrites an
 existing .env.
@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 BACKEND = Path(__file__).resolve().parent.parent
+KEYS = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
 
 
 def main() -> None:
@@ -16,13 +17,13 @@ def main() -> None:
     if env.exists():
         print("backend/.env exists, left as it is")
         return
-    example = (BACKEND / ".env.example").read_text()
-    key = secrets.token_urlsafe(50)
-    env.write_text(
-        re.sub(r"^DJANGO_SECRET_KEY=.*$", f"DJANGO_SECRET_KEY={key}", example, flags=re.M)
-    )
+    text = (BACKEND / ".env.example").read_text()
+    for name in KEYS:
+        key = secrets.token_urlsafe(50)
+        text = re.sub(rf"^{name}=.*$", f"{name}={key}", text, flags=re.M)
+    env.write_text(text)
     env.chmod(0o600)
-    print("wrote backend/.env with a new DJANGO_SECRET_KEY")
+    print(f"wrote backend/.env with a new {' and a new '.join(KEYS)}")
 
 
 if __name__ == "__main__":

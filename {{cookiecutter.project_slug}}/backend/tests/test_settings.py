@@ -12,10 +12,16 @@ from accounts.checks import rotation_needs_blacklist
 
 BACKEND = Path(__file__).resolve().parent.parent
 REAL_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
+REAL_JWT_KEY = "j" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def run(*args, **env):
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    full_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "JWT_SIGNING_KEY": REAL_JWT_KEY,
+        **env,
+    }
     return subprocess.run(
         [sys.executable, *args], cwd=BACKEND, env=full_env, capture_output=True, text=True
     )
@@ -26,6 +32,46 @@ def test_refuses_to_start_without_a_real_secret_key_when_debug_is_off(key):
     result = run("manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["", "short", REAL_KEY])
+def test_refuses_to_start_without_its_own_jwt_signing_key_when_debug_is_off(key):
+    result = run(
+        "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=REAL_KEY, JWT_SIGNING_KEY=key
+    )
+    assert result.returncode != 0
+    assert "JWT_SIGNING_KEY" in result.stderr
+
+
+SIGN = (
+    "import django; django.setup(); from accounts.tokens import SessionAccessToken as T; "
+    "t = T(); t['sid'] = 's'; print(t)"
+)
+VERIFY = (
+    "import sys, django; django.setup(); from accounts.tokens import SessionAccessToken as T; "
+    "from rest_framework_simplejwt.exceptions import TokenError\n"
+    "try: T(sys.argv[1]); print('valid')\nexcept TokenError: print('invalid')"
+)
+
+
+def test_the_two_keys_rotate_independently():
+    other_key, other_jwt_key = REAL_KEY[::-1], REAL_JWT_KEY[::-1]
+    keys = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": REAL_KEY, "JWT_SIGNING_KEY": REAL_JWT_KEY}
+    signed = run("-c", SIGN, **keys)
+    assert signed.returncode == 0, signed.stderr
+    token = signed.stdout.strip()
+
+    def verify(**changed) -> str:
+        result = run("-c", VERIFY, token, **{**keys, **changed})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert verify() == "valid"
+    # A new DJANGO_SECRET_KEY (the old one as a fallback, or not) leaves the tokens valid.
+    assert verify(DJANGO_SECRET_KEY=other_key, DJANGO_SECRET_KEY_FALLBACKS=REAL_KEY) == "valid"
+    assert verify(DJANGO_SECRET_KEY=other_key) == "valid"
+    # A new JWT_SIGNING_KEY does not.
+    assert verify(JWT_SIGNING_KEY=other_jwt_key) == "invalid"
 
 
 def test_starts_with_a_real_secret_key():

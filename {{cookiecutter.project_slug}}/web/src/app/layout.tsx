@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 
 import { APP_NAME } from "@/config";
 import { AuthProvider } from "@/lib/auth/session";
@@ -10,7 +11,9 @@ export const metadata: Metadata = {
   description: `${APP_NAME}: sign in to your client portal.`,
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Rendered per request, never prerendered: each page needs its own CSP nonce (src/proxy.ts).
+  await connection();
   return (
     <html lang="en">
       <body>
