@@ -72,7 +72,13 @@ class LoginView(CookieFlowView):
     serializer_class = TokenObtainSerializer
     throttle_classes = (LoginIPThrottle, LoginEmailThrottle)
 
-    @extend_schema(responses={200: schema.LoginResponseSerializer, 401: schema.DetailSerializer})
+    @extend_schema(
+        responses={
+            200: schema.LoginResponseSerializer,
+            401: schema.DetailSerializer,
+            429: schema.DetailSerializer,
+        }
+    )
     def post(self, request):
         """Sign in; sets the `access` and `refresh` cookies."""
         serializer = self.get_serializer(data=request.data)
@@ -162,7 +168,13 @@ class SessionDetailView(APIView):
 # --- Token flow: the seeds' contract, simplejwt's views ------------------------------------------
 
 
-@extend_schema(responses={200: schema.TokenObtainResponseSerializer, 401: schema.DetailSerializer})
+@extend_schema(
+    responses={
+        200: schema.TokenObtainResponseSerializer,
+        401: schema.DetailSerializer,
+        429: schema.DetailSerializer,
+    }
+)
 class TokenObtainView(jwt_views.TokenObtainPairView):
     serializer_class = TokenObtainSerializer
     throttle_classes = (LoginIPThrottle, LoginEmailThrottle)

@@ -39,3 +39,46 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return JsonResponse({"detail": f"CSRF Failed: {reason}"}, status=403)
+
+
+# --- The same errors in the OpenAPI schema ------------------------------------------------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "What is wrong with each field of the input.",
+        },
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": "The input is not valid.",
+    "401": "Not signed in, or the credentials or token are not valid.",
+    "403": "The CSRF check failed (cookie-authenticated requests), or not allowed.",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the errors it can give, as
+    the handlers above shape them. 400 where there is a body to validate; 401 where there are
+    credentials to check (a body of them, or authentication); 403 for every unsafe method, which
+    the CSRF check guards whenever the browser's cookies come along."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for operations in result["paths"].values():
+        for method, operation in operations.items():
+            statuses = []
+            if "requestBody" in operation:
+                statuses.append("400")
+            if method in {"post", "put", "patch", "delete"}:
+                statuses += ["401", "403"]
+            elif operation.get("security"):
+                statuses.append("401")
+            for status in statuses:
+                operation["responses"].setdefault(status, {"description": ERRORS[status], **error})
+    return result

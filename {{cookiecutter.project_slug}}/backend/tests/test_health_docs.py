@@ -50,6 +50,23 @@ def test_openapi_schema_lists_every_auth_endpoint(db):
     assert "/api/health/" in paths
 
 
+def test_openapi_schema_documents_the_errors_each_operation_can_give(db):
+    schema = make_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            if "requestBody" in operation:
+                assert responses["400"]["content"]["application/json"]["schema"] == error, path
+            if method in {"post", "put", "patch", "delete"}:
+                assert {"401", "403"} <= set(responses), (method, path)
+            if operation.get("security"):
+                assert "401" in responses, (method, path)
+    for path in ("/api/auth/login/", "/api/auth/token/"):  # throttled
+        assert "429" in schema["paths"][path]["post"]["responses"]
+
+
 def test_docs_are_served_from_local_assets(db):
     response = make_client().get("/api/docs/")
     assert response.status_code == 200
