@@ -11,7 +11,7 @@ TOOLS := tests/tools/node_modules/.package-lock.json
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 RUFF_OPTIONS := --line-length 100 --target-version py311
 
-.PHONY: help demo test lint fuzz bench wrk chromium clean
+.PHONY: help demo test lint fuzz soak bench wrk chromium clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ test: $(STAMP) $(TOOLS) chromium ## Run the template's tests: render, hooks, sta
 
 fuzz: $(STAMP) ## Schemathesis against the default bake's API; ends with `fuzz: N cases, F failures`
 	$(RUN) $(VENV)/bin/python tests/fuzz.py
+
+soak: $(STAMP) ## 200 users through load, a killed backend, a restarted and a slow database; ends with `soak: ...`
+	$(RUN) $(VENV)/bin/python bench/soak.py
 
 bench: $(STAMP) wrk ## Benchmark the baked project's auth against the seeds' setup (bench/RESULTS.md)
 	$(RUN) $(VENV)/bin/python bench/run.py

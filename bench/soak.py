@@ -1,0 +1,381 @@
+"""`make soak`: many users signed in through load and faults; does anyone get signed out?
+
+Bakes the default project and serves its backend with gunicorn (4 workers, `DJANGO_DEBUG=0`,
+a 3-second access lifetime) on PostgreSQL (when it answers on 127.0.0.1:5432) and on SQLite.
+200 simulated users, each a browser with 1-3 tabs sharing one cookie jar and one refresh lock
+(as the web client's tabs share theirs), call `GET /api/auth/me/` and refresh when it says the
+access token expired, the way the web client does. A few of them sign out and in again on
+purpose. Meanwhile: the backend is killed (SIGKILL) and restarted, PostgreSQL is restarted, and
+a lock is held on the sessions table for seconds (the database is slow).
+
+Afterwards, from the clients' logs and the database: sign-outs nobody asked for, refresh tokens
+that were rotated twice (two successful refreshes presenting the same token), 5xx answers or
+failed connections outside the outage windows, sessions revoked that their user did not end.
+Ends with exactly (one line)
+
+    soak: requests=N refreshes=N users=N unexpected_logouts=N double_rotations=N
+    server_errors_outside_outage=N
+
+and exits non-zero unless the last three are 0. Only 127.0.0.1 is contacted; PostgreSQL is
+restarted with pg_ctlcluster (root, Debian), the one thing here that touches the machine.
+"""
+
+import argparse
+import contextlib
+import os
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from run import bake, free_port, reachable
+
+USERS = 200
+PASSWORD = "soak-password-not-secret"
+ACCESS_LIFETIME = 3  # seconds
+WORKERS = 4
+OUTAGE_MARGIN = 2.0  # seconds after an outage during which errors still count as the outage
+VOLUNTARY_LOGOUT_CHANCE = 0.002  # per request
+STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    refreshes: int = 0
+    unexpected_logouts: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (time, what)
+    refresh_successes: Counter = field(default_factory=Counter)  # presented token -> 200s
+    outages: list = field(default_factory=list)  # (start, end) of each fault's outage
+    voluntary_logouts: int = 0
+    lost_sessions: int = 0  # revoked, but not by their user's sign-out
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, **counts) -> None:
+        with self.lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+
+class Backend:
+    def __init__(self, backend: Path, env: dict, log_path: Path):
+        self.backend, self.env, self.log_path = backend, env, log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [str(self.backend / ".venv" / "bin" / "python"), "manage.py", *args],
+            cwd=self.backend,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)}:\n{result.stderr}")
+        return result.stdout
+
+    def start(self) -> None:
+        gunicorn = str(self.backend / ".venv" / "bin" / "gunicorn")
+        command = [gunicorn, "config.wsgi", "--workers", str(WORKERS)]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
+        out = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            command, cwd=self.backend, env=self.env, stdout=out, stderr=out, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{self.url}/api/health/", timeout=2).ok:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"the backend did not come up:\n{self.log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+class Browser:
+    """One user's browser: a cookie jar and a refresh lock shared by its tabs."""
+
+    def __init__(self, base: str, email: str, tally: Tally):
+        self.base, self.email, self.tally = base, email, tally
+        self.session = requests.Session()
+        self.refresh_lock = threading.Lock()
+        self.csrf = ""
+        self.signed_in = False
+        self.signing_out = False
+        self.rejection = ""
+
+    def request(self, method: str, path: str, **kwargs):
+        """One request; None when the server could not answer (an outage), after logging it."""
+        self.tally.add(requests=1)
+        try:
+            response = self.session.request(method, f"{self.base}{path}", timeout=30, **kwargs)
+        except requests.RequestException as error:
+            self.tally.errors.append((time.monotonic(), f"{method} {path}: {type(error).__name__}"))
+            return None
+        if response.status_code >= 500:
+            self.tally.errors.append((time.monotonic(), f"{method} {path}: {response.status_code}"))
+            return None
+        return response
+
+    def sign_in(self) -> None:
+        while True:
+            response = self.request("GET", "/api/auth/csrf/")
+            if response is not None:
+                self.csrf = response.json()["csrfToken"]
+                body = {"email": self.email, "password": PASSWORD}
+                headers = {"X-CSRFToken": self.csrf}
+                response = self.request("POST", "/api/auth/login/", json=body, headers=headers)
+                if response is not None and response.status_code == 200:
+                    self.signed_in = True
+                    return
+            time.sleep(0.5)
+
+    def refresh(self, seen_access: str | None) -> bool:
+        """The web client's refresh: one at a time per browser; if another tab has already
+        refreshed, use its cookies. False when the session is gone."""
+        with self.refresh_lock:
+            if self.session.cookies.get("access") != seen_access:
+                return True  # another tab refreshed meanwhile
+            presented = self.session.cookies.get("refresh")
+            while True:
+                self.tally.add(refreshes=1)
+                headers = {"X-CSRFToken": self.csrf}
+                response = self.request("POST", "/api/auth/refresh/", headers=headers)
+                if response is None:
+                    time.sleep(0.3)  # outage: try again, as the client does
+                    continue
+                if response.status_code == 200:
+                    with self.tally.lock:
+                        self.tally.refresh_successes[presented] += 1
+                    return True
+                code = response.json().get("code")
+                if code == "token_rotated":  # a racing request rotated it; its cookies come
+                    time.sleep(0.2)
+                    if self.session.cookies.get("refresh") != presented:
+                        return True
+                    continue
+                self.rejection = f"refresh {response.status_code} {code}"
+                return False
+
+    def tab(self, deadline: float) -> None:
+        rng = random.Random()
+        while time.monotonic() < deadline:
+            time.sleep(rng.uniform(0.3, 1.2))
+            if not self.signed_in or self.signing_out:
+                continue
+            if rng.random() < VOLUNTARY_LOGOUT_CHANCE:
+                self.sign_out_and_in()
+                continue
+            access = self.session.cookies.get("access")
+            response = self.request("GET", "/api/auth/me/")
+            if response is None or response.status_code == 200:
+                continue
+            if (
+                response.status_code == 401
+                and not self.signing_out
+                and not self.refresh(access)
+                and not self.signing_out
+            ):
+                since = time.monotonic() - STARTED
+                self.tally.unexpected_logouts.append(
+                    (self.email, f"{self.rejection} at {since:.1f}s")
+                )
+                self.sign_in()
+
+    def sign_out_and_in(self) -> None:
+        with self.refresh_lock:
+            self.signing_out = True
+            self.tally.add(voluntary_logouts=1)
+            self.request("POST", "/api/auth/logout/", headers={"X-CSRFToken": self.csrf})
+            self.session.cookies.clear()
+            self.signed_in = False
+            self.sign_in()
+            self.signing_out = False
+
+
+class Faults:
+    """The faults, on a schedule, and the windows during which the service was out."""
+
+    def __init__(self, backend: Backend, database: str, db_url: str):
+        self.backend, self.database, self.db_url = backend, database, db_url
+        self.outages: list[tuple[float, float]] = []
+
+    def outage(self, action) -> None:
+        started = time.monotonic()
+        action()
+        self.outages.append((started, time.monotonic() + OUTAGE_MARGIN))
+        log(f"  outage {started - STARTED:.1f}s to {time.monotonic() - STARTED:.1f}s")
+
+    def kill_backend(self) -> None:
+        log("fault: backend killed (SIGKILL), restarting")
+
+        def restart():
+            self.backend.kill()
+            self.backend.start()
+
+        self.outage(restart)
+
+    def restart_postgres(self) -> None:
+        log("fault: PostgreSQL restarted")
+        version = next(Path("/etc/postgresql").iterdir()).name
+        self.outage(
+            lambda: subprocess.run(["pg_ctlcluster", version, "main", "restart"], check=True)
+        )
+
+    def slow_database(self, seconds: float = 3) -> None:
+        log(f"fault: sessions table locked for {seconds} s")
+        if self.database == "postgresql":
+            sql = (
+                "BEGIN; LOCK TABLE accounts_devicesession IN ACCESS EXCLUSIVE MODE; "
+                f"SELECT pg_sleep({seconds}); COMMIT;"
+            )
+            command = ["psql", self.db_url, "-q", "-c", sql]
+        else:
+            path = self.db_url.removeprefix("sqlite:///")
+            script = (
+                f"import sqlite3, time; c = sqlite3.connect({path!r}, isolation_level=None); "
+                f"c.execute('BEGIN IMMEDIATE'); time.sleep({seconds}); c.execute('COMMIT')"
+            )
+            command = [sys.executable, "-c", script]
+        self.outage(lambda: subprocess.run(command, check=True, capture_output=True))
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
+
+
+def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: Tally) -> None:
+    name = f"bench_soak_{os.getpid()}"
+    if database == "postgresql":
+        psql("CREATE DATABASE " + name)
+        db_url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    else:
+        db_url = f"sqlite:///{work / 'soak.sqlite3'}"
+    env = {
+        "PATH": f"{backend_dir / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(backend_dir),
+        "DJANGO_SETTINGS_MODULE": "soak_settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "COOKIE_SECURE": "0",
+        "LOGIN_THROTTLE_RATE": "1000000/min",
+        "JWT_ACCESS_TOKEN_LIFETIME": str(ACCESS_LIFETIME),
+        "DATABASE_URL": db_url,
+    }
+    (backend_dir / "soak_settings.py").write_text(
+        "from config.settings import *  # noqa: F403\n\n"
+        'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+    )
+    backend = Backend(backend_dir, env, work / f"gunicorn-{database}.log")
+    try:
+        backend.manage("migrate", "--noinput")
+        backend.manage(
+            "shell",
+            "-c",
+            "from accounts.models import User\n"
+            f"for i in range({USERS}):\n"
+            f"    User.objects.create_user(email=f'soak{{i}}@example.com', password={PASSWORD!r})",
+        )
+        backend.start()
+        voluntary_before = tally.voluntary_logouts
+        browsers = [Browser(backend.url, f"soak{i}@example.com", tally) for i in range(USERS)]
+        for browser in browsers:
+            browser.sign_in()
+        log(f"{database}: {USERS} users signed in; soaking for {duration:.0f} s")
+        deadline = time.monotonic() + duration
+        tabs = [
+            threading.Thread(target=browser.tab, args=(deadline,), daemon=True)
+            for browser in browsers
+            for _ in range(random.randint(1, 3))
+        ]
+        for thread in tabs:
+            thread.start()
+        faults = Faults(backend, database, db_url)
+        schedule = [faults.kill_backend, faults.slow_database]
+        if database == "postgresql":
+            schedule.insert(1, faults.restart_postgres)
+        started, step = deadline - duration, duration / (len(schedule) + 1)
+        for number, fault in enumerate(schedule, 1):
+            time.sleep(max(0.0, started + step * number - time.monotonic()))
+            fault()
+        for thread in tabs:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
+        tally.outages += faults.outages
+        revoked = backend.manage(
+            "shell",
+            "-c",
+            "from accounts.models import DeviceSession\n"
+            "print(DeviceSession.objects.filter(revoked_at__isnull=False).count())",
+        )
+        revoked = int(revoked.strip().splitlines()[-1])
+        voluntary = tally.voluntary_logouts - voluntary_before
+        log(f"{database}: {revoked} sessions revoked, {voluntary} by their user's sign-out")
+        tally.add(lost_sessions=max(0, revoked - voluntary))
+    finally:
+        backend.kill()
+        if database == "postgresql":
+            psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=90, help="seconds per database")
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], action="append")
+    args = parser.parse_args()
+    databases = args.database or (["postgresql"] if reachable(5432) else []) + ["sqlite"]
+    tally = Tally()
+    with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
+        work = Path(tmp)
+        project = bake(work)
+        uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+        subprocess.run([uv, "sync", "--locked", "--quiet"], cwd=project / "backend", check=True)
+        for database in databases:
+            soak(project / "backend", work, database, args.duration, tally)
+    outside = [
+        (at, what)
+        for at, what in tally.errors
+        if not any(start <= at <= end for start, end in tally.outages)
+    ]
+    doubles = sum(1 for count in tally.refresh_successes.values() if count > 1)
+    for email, why in tally.unexpected_logouts[:10]:
+        log(f"unexpected logout: {email}: {why}")
+    if tally.lost_sessions:
+        log(f"{tally.lost_sessions} session(s) revoked that no user ended")
+    unexpected = len(tally.unexpected_logouts) + tally.lost_sessions
+    for _, what in outside[:10]:
+        log(f"server error outside the outages: {what}")
+    print(
+        f"soak: requests={tally.requests} refreshes={tally.refreshes} users={USERS} "
+        f"unexpected_logouts={unexpected} double_rotations={doubles} "
+        f"server_errors_outside_outage={len(outside)}"
+    )
+    return 1 if unexpected or doubles or outside else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
