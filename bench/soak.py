@@ -21,7 +21,9 @@ restarted with pg_ctlcluster (root, Debian), the one thing here that touches the
 """
 
 import argparse
+import base64
 import contextlib
+import json
 import os
 import random
 import secrets
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +64,7 @@ class Tally:
     errors: list = field(default_factory=list)  # (time, what)
     refresh_successes: Counter = field(default_factory=Counter)  # presented token -> 200s
     outages: list = field(default_factory=list)  # (start, end) of each fault's outage
-    voluntary_logouts: int = 0
+    ended: set = field(default_factory=set)  # session ids their users signed out of
     lost_sessions: int = 0  # revoked, but not by their user's sign-out
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -205,12 +208,28 @@ class Browser:
     def sign_out_and_in(self) -> None:
         with self.refresh_lock:
             self.signing_out = True
-            self.tally.add(voluntary_logouts=1)
+            self.tally.ended.add(session_id(self.session.cookies.get("refresh")))
             self.request("POST", "/api/auth/logout/", headers={"X-CSRFToken": self.csrf})
             self.session.cookies.clear()
             self.signed_in = False
             self.sign_in()
             self.signing_out = False
+
+
+def session_id(refresh_token: str | None) -> str:
+    """The `sid` claim of a refresh token (the client may read its own cookie here)."""
+    if not refresh_token:
+        return ""
+    payload = refresh_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"]
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Faults:
@@ -302,7 +321,6 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
             f"    User.objects.create_user(email=f'soak{{i}}@example.com', password={PASSWORD!r})",
         )
         backend.start()
-        voluntary_before = tally.voluntary_logouts
         browsers = [Browser(backend.url, f"soak{i}@example.com", tally) for i in range(USERS)]
         for browser in browsers:
             browser.sign_in()
@@ -326,16 +344,17 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         for thread in tabs:
             thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
         tally.outages += faults.outages
-        revoked = backend.manage(
+        output = backend.manage(
             "shell",
             "-c",
             "from accounts.models import DeviceSession\n"
-            "print(DeviceSession.objects.filter(revoked_at__isnull=False).count())",
+            "for pk in DeviceSession.objects.filter(revoked_at__isnull=False).values_list('pk'):\n"
+            "    print(pk[0])",
         )
-        revoked = int(revoked.strip().splitlines()[-1])
-        voluntary = tally.voluntary_logouts - voluntary_before
-        log(f"{database}: {revoked} sessions revoked, {voluntary} by their user's sign-out")
-        tally.add(lost_sessions=max(0, revoked - voluntary))
+        revoked = {word for word in output.split() if is_uuid(word)}
+        lost = revoked - tally.ended
+        log(f"{database}: {len(revoked)} sessions revoked, {len(lost)} not by their user")
+        tally.add(lost_sessions=len(lost))
     finally:
         backend.kill()
         if database == "postgresql":
