@@ -130,21 +130,21 @@ class App:
 
 
 class Server:
-    """gunicorn serving one app: WORKERS sync workers on a free port of 127.0.0.1."""
+    """gunicorn serving one app: `workers` sync workers on a free port of 127.0.0.1."""
 
-    def __init__(self, app: App, logs: Path):
-        self.app, self.port, self.proc = app, free_port(), None
+    def __init__(self, app: App, logs: Path, workers: int = WORKERS):
+        self.app, self.port, self.proc, self.worker_count = app, free_port(), None, workers
         self.log_path = logs / f"gunicorn-{app.name}-{self.port}.log"
 
     def start(self) -> "Server":
         env = {**self.app.env, "DJANGO_SETTINGS_MODULE": self.app.settings}
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115
+        self.log_file = open(self.log_path, "a")  # noqa: SIM115  (a restart appends)
         self.proc = subprocess.Popen(
             [
                 str(self.app.venv / "bin" / "gunicorn"),
                 self.app.wsgi,
                 "--workers",
-                str(WORKERS),
+                str(self.worker_count),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
@@ -162,7 +162,7 @@ class Server:
                 raise RuntimeError(
                     f"gunicorn ({self.app.name}) exited: {self.log_path.read_text()}"
                 )
-            if self._answers() and len(self.workers()) == WORKERS:
+            if self._answers() and len(self.workers()) == self.worker_count:
                 return self
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn ({self.app.name}) did not answer in {HEALTH_TIMEOUT}s")
@@ -219,6 +219,13 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
         self.log_file.close()
+
+    def kill(self) -> None:
+        """SIGKILL, master and workers at once: a crash, not a shutdown."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            self.log_file.close()
 
 
 # --- Load ---------------------------------------------------------------------------------------
@@ -968,6 +975,30 @@ def write_results(body: list[str]) -> None:
 # --- Main ---------------------------------------------------------------------------------------
 
 
+def server_env(redis: bool) -> dict:
+    """Production settings (`DJANGO_DEBUG=0`, fresh keys) over plain http on 127.0.0.1, with
+    login throttling out of the way; the cache in Redis database REDIS_DB when `redis`."""
+    return {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "COOKIE_SECURE": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOGIN_THROTTLE_RATE": "100000/min",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}" if redis else "",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+    }
+
+
+def add_overlay(backend: Path) -> None:
+    """The benchmark's settings and URLs, next to the baked backend's own (bench/overlay/)."""
+    for name in ("bench_settings.py", "bench_urls.py"):
+        shutil.copy(BENCH / "overlay" / name, backend / name)
+
+
 def bake(work: Path) -> Path:
     from cookiecutter.main import cookiecutter
     from template_copy import copy_template
@@ -999,26 +1030,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     dbs = []
     redis = reachable(6379)
-    base_env = {
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "COOKIE_SECURE": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOGIN_THROTTLE_RATE": "100000/min",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}" if redis else "",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-    }
+    base_env = server_env(redis)
     try:
         log(f"baking the template into {work}")
         backend = bake(work) / "backend"
         uv = shutil.which("uv") or str(ROOT / ".venv" / "bin" / "uv")
         subprocess.run([uv, "sync", "--locked", "--quiet"], cwd=backend, check=True, timeout=600)
-        for name in ("bench_settings.py", "bench_urls.py"):
-            shutil.copy(BENCH / "overlay" / name, backend / name)
+        add_overlay(backend)
         shutil.copytree(
             BENCH / "baseline",
             work / "baseline",

@@ -22,13 +22,10 @@ restarted with pg_ctlcluster (root, Debian), the one thing here that touches the
 
 import argparse
 import base64
-import contextlib
 import json
 import os
 import random
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +38,7 @@ from pathlib import Path
 
 import requests
 
-from run import bake, free_port, reachable
+from run import App, Server, add_overlay, bake, reachable, server_env
 
 USERS = 200
 PASSWORD = "soak-password-not-secret"
@@ -64,7 +61,8 @@ class Tally:
     errors: list = field(default_factory=list)  # (time, what)
     refresh_successes: Counter = field(default_factory=Counter)  # presented token -> 200s
     outages: list = field(default_factory=list)  # (start, end) of each fault's outage
-    ended: set = field(default_factory=set)  # session ids their users signed out of
+    # Session ids that ended with their user knowing: signed out of, or counted as a logout.
+    ended: set = field(default_factory=set)
     lost_sessions: int = 0  # revoked, but not by their user's sign-out
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -72,47 +70,6 @@ class Tally:
         with self.lock:
             for name, value in counts.items():
                 setattr(self, name, getattr(self, name) + value)
-
-
-class Backend:
-    def __init__(self, backend: Path, env: dict, log_path: Path):
-        self.backend, self.env, self.log_path = backend, env, log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(self.backend / ".venv" / "bin" / "python"), "manage.py", *args],
-            cwd=self.backend,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)}:\n{result.stderr}")
-        return result.stdout
-
-    def start(self) -> None:
-        gunicorn = str(self.backend / ".venv" / "bin" / "gunicorn")
-        command = [gunicorn, "config.wsgi", "--workers", str(WORKERS)]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
-        out = self.log_path.open("a")
-        self.process = subprocess.Popen(
-            command, cwd=self.backend, env=self.env, stdout=out, stderr=out, start_new_session=True
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{self.url}/api/health/", timeout=2).ok:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"the backend did not come up:\n{self.log_path.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
 
 
 class Browser:
@@ -126,6 +83,7 @@ class Browser:
         self.signed_in = False
         self.signing_out = False
         self.rejection = ""
+        self.lost_session = ""  # the session a failed refresh presented a token of
 
     def request(self, method: str, path: str, **kwargs):
         """One request; None when the server could not answer (an outage), after logging it."""
@@ -178,6 +136,7 @@ class Browser:
                         return True
                     continue
                 self.rejection = f"refresh {response.status_code} {code}"
+                self.lost_session = session_id(presented)
                 return False
 
     def tab(self, deadline: float) -> None:
@@ -203,6 +162,7 @@ class Browser:
                 self.tally.unexpected_logouts.append(
                     (self.email, f"{self.rejection} at {since:.1f}s")
                 )
+                self.tally.ended.add(self.lost_session)  # counted here, not again as lost
                 self.sign_in()
 
     def sign_out_and_in(self) -> None:
@@ -235,7 +195,7 @@ def is_uuid(text: str) -> bool:
 class Faults:
     """The faults, on a schedule, and the windows during which the service was out."""
 
-    def __init__(self, backend: Backend, database: str, db_url: str):
+    def __init__(self, backend: Server, database: str, db_url: str):
         self.backend, self.database, self.db_url = backend, database, db_url
         self.outages: list[tuple[float, float]] = []
 
@@ -290,30 +250,23 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         db_url = f"postgres://postgres@127.0.0.1:5432/{name}"
     else:
         db_url = f"sqlite:///{work / 'soak.sqlite3'}"
-    env = {
-        "PATH": f"{backend_dir / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(backend_dir),
-        "DJANGO_SETTINGS_MODULE": "soak_settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "COOKIE_SECURE": "0",
-        "LOGIN_THROTTLE_RATE": "1000000/min",
-        "JWT_ACCESS_TOKEN_LIFETIME": str(ACCESS_LIFETIME),
-        "DATABASE_URL": db_url,
-    }
-    (backend_dir / "soak_settings.py").write_text(
-        "from config.settings import *  # noqa: F403\n\n"
-        'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+    app = App(
+        "project",
+        backend_dir,
+        "bench_settings",
+        "config.wsgi",
+        backend_dir / ".venv",
+        {
+            **server_env(redis=False),
+            "BENCH_FAST_HASHER": "1",  # what is soaked is the auth, not PBKDF2
+            "JWT_ACCESS_TOKEN_LIFETIME": str(ACCESS_LIFETIME),
+            "DATABASE_URL": db_url,
+        },
     )
-    backend = Backend(backend_dir, env, work / f"gunicorn-{database}.log")
+    backend = Server(app, work, workers=WORKERS)
     try:
-        backend.manage("migrate", "--noinput")
-        backend.manage(
+        app.manage("migrate", "--noinput")
+        app.manage(
             "shell",
             "-c",
             "from accounts.models import User\n"
@@ -321,7 +274,8 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
             f"    User.objects.create_user(email=f'soak{{i}}@example.com', password={PASSWORD!r})",
         )
         backend.start()
-        browsers = [Browser(backend.url, f"soak{i}@example.com", tally) for i in range(USERS)]
+        base_url = f"http://127.0.0.1:{backend.port}"
+        browsers = [Browser(base_url, f"soak{i}@example.com", tally) for i in range(USERS)]
         for browser in browsers:
             browser.sign_in()
         log(f"{database}: {USERS} users signed in; soaking for {duration:.0f} s")
@@ -344,7 +298,7 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         for thread in tabs:
             thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
         tally.outages += faults.outages
-        output = backend.manage(
+        output = app.manage(
             "shell",
             "-c",
             "from accounts.models import DeviceSession\n"
@@ -373,6 +327,7 @@ def main() -> int:
         project = bake(work)
         uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
         subprocess.run([uv, "sync", "--locked", "--quiet"], cwd=project / "backend", check=True)
+        add_overlay(project / "backend")
         for database in databases:
             soak(project / "backend", work, database, args.duration, tally)
     outside = [

@@ -1,6 +1,7 @@
 """Copied by bench/run.py into the baked project's backend/: its settings, unchanged, plus the
 benchmark's URLs (the unauthenticated ceiling) and, for the token-preparation phase only
-(BENCH_FAST_HASHER=1, never the measured server), a cheap password hasher."""
+(BENCH_FAST_HASHER=1, never the measured server) and the soak test's server (bench/soak.py), a
+cheap password hasher."""
 
 import os
 
