@@ -34,6 +34,14 @@ def test_silent_refresh_rotates_once_for_parallel_calls(page, context, browser, 
 
     mark = traffic.mark()
     refresh_and_wait(page)  # the profile and the sessions, in parallel
+    new_refresh = cookie(context, "refresh")["value"]
+    # A browser whose refresh response was lost retries with the old token: within the grace
+    # it is handed the same successor, not a second one.
+    other = browser.new_context()
+    retry = replay_refresh(other, api_url, old_refresh)
+    assert retry.status == 200
+    assert cookie(other, "refresh")["value"] == new_refresh
+    other.close()
 
     expect(page.get_by_test_id("user-email")).to_have_text(user.email)
     expect(page.get_by_test_id("session")).to_have_count(1)
@@ -42,16 +50,10 @@ def test_silent_refresh_rotates_once_for_parallel_calls(page, context, browser, 
     assert after.statuses("GET", "/api/auth/me/")[-1] == 200
     assert after.statuses("GET", "/api/auth/sessions/")[-1] == 200
     assert "/login" not in page.url
-    new_refresh = cookie(context, "refresh")["value"]
     assert new_refresh != old_refresh
     assert claims(new_refresh)["sid"] == claims(old_refresh)["sid"]  # same device session
     assert is_blacklisted(old_refresh)
     assert not is_blacklisted(new_refresh)
-
-    thief = browser.new_context()
-    replay = replay_refresh(thief, api_url, old_refresh)
-    assert replay.status == 401
-    thief.close()
 
 
 def test_two_tabs_expire_together_and_stay_signed_in(context, user, api_url):

@@ -9,8 +9,18 @@ transaction: on SQLite a write transaction holds the whole database's lock.
 
 Reuse detection (OAuth 2.0 Security Best Current Practice, refresh token rotation): presenting a
 token that was already rotated revokes its whole device session, so a stolen-and-replayed token
-dies together with the victim's copy. Within REFRESH_REUSE_GRACE_SECONDS of the rotation it is
-two tabs of one browser racing, not a thief: that only gets a 401, and the cookies stay.
+dies together with the victim's copy.
+
+Except within REFRESH_REUSE_GRACE_SECONDS of the rotation, while nobody has used the token that
+replaced it: then the answer is that same successor, signed again (its jti is derived from the
+presented token's, its claims are in its OutstandingToken row). That is a rotation whose
+response never arrived (the server died after committing it, the network dropped it) being
+retried, or tabs of one browser racing; either way the browser must end up holding the token
+that is now current, or it would be signed out by our own failure. The cost, deliberately
+accepted as with Auth0's reuse interval and Okta's grace period: a thief replaying a stolen
+token within the grace gets the same successor as its owner, and is caught at the next reuse.
+Once the successor has been used, a replay within the grace gets a 401 that leaves the cookies
+alone (another tab holds the newer ones).
 """
 
 import logging
@@ -24,7 +34,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from .models import DeviceSession
-from .tokens import SessionRefreshToken, TokenPair, new_tokens
+from .tokens import SessionRefreshToken, TokenPair, new_tokens, successor_jti, with_access
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +67,11 @@ def rotate(raw_token: str) -> TokenPair:
         raise RefreshRejected("Token is not known.", "token_not_valid")
     session = DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
     if rotated := BlacklistedToken.objects.filter(token=outstanding).first():
-        raise _reused(rotated, session)
+        return _rotated_before(presented, rotated, session)
     if rejection := _unusable(session):
         raise rejection
 
-    tokens = new_tokens(session)
+    tokens = new_tokens(session, replacing=presented)
     try:
         with transaction.atomic():
             BlacklistedToken.objects.create(token=outstanding)
@@ -72,16 +82,36 @@ def rotate(raw_token: str) -> TokenPair:
         rotated = BlacklistedToken.objects.filter(token=outstanding).first()
         if rotated is None:
             raise RefreshRejected("Token is not known.", "token_not_valid") from None
-        raise _reused(rotated, session) from None
+        return _rotated_before(presented, rotated, session)
     return tokens
 
 
-def _reused(rotated: BlacklistedToken, session: DeviceSession | None) -> RefreshRejected:
+def _rotated_before(
+    presented: SessionRefreshToken, rotated: BlacklistedToken, session: DeviceSession | None
+) -> TokenPair:
+    """The answer to a token that was already rotated (or blacklisted by a logout)."""
     grace = timedelta(seconds=settings.REFRESH_REUSE_GRACE_SECONDS)
-    if timezone.now() - rotated.blacklisted_at < grace:
-        return RefreshRejected(
-            "Token was just rotated by another request.", "token_rotated", clear_cookies=False
-        )
+    if timezone.now() - rotated.blacklisted_at >= grace:
+        raise _reused(session)
+    if rejection := _unusable(session):
+        raise rejection
+    if refresh := _unused_successor(presented, session):
+        return with_access(session, refresh)
+    raise RefreshRejected(
+        "Token was just rotated by another request.", "token_rotated", clear_cookies=False
+    )
+
+
+def _unused_successor(presented: SessionRefreshToken, session: DeviceSession):
+    """The token that replaced `presented`, signed again, if nobody has used it yet."""
+    jti = successor_jti(presented[api_settings.JTI_CLAIM])
+    successor = OutstandingToken.objects.filter(jti=jti).order_by().first()
+    if successor is None or BlacklistedToken.objects.filter(token=successor).exists():
+        return None
+    return SessionRefreshToken.signed_again(session, successor)
+
+
+def _reused(session: DeviceSession | None) -> RefreshRejected:
     if session is not None and session.revoked_at is None:
         DeviceSession.objects.filter(pk=session.pk).revoke()
         logger.warning(

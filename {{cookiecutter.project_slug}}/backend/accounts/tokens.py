@@ -4,6 +4,8 @@
 - Access tokens carry `email`, `name` and `role`, read from the user when they are issued.
 - The database keeps a SHA-256 digest of each refresh token, never the token itself
   (simplejwt's OutstandingToken.token holds the raw JWT), so a leaked backup signs nobody in.
+- The token that replaces a rotated one has a jti derived from the rotated one's, so a retried
+  rotation can find that successor and sign it again (accounts/rotation.py).
 """
 
 import hashlib
@@ -11,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
 
 SESSION_ID_CLAIM = "sid"
 
@@ -23,6 +26,15 @@ def token_digest(raw: str | bytes) -> str:
     if isinstance(raw, str):
         raw = raw.encode()
     return hashlib.sha256(raw).hexdigest()
+
+
+def successor_jti(jti: str) -> str:
+    """The jti of the token that replaces token `jti` when it is rotated: a keyed hash, so only
+    the server can tell which token followed which."""
+    digest = salted_hmac(
+        "accounts.tokens.successor_jti", jti, secret=api_settings.SIGNING_KEY, algorithm="sha256"
+    )
+    return digest.hexdigest()[:32]
 
 
 class SessionAccessToken(AccessToken):
@@ -40,14 +52,28 @@ class SessionRefreshToken(RefreshToken):
         return timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME)
 
     @classmethod
-    def for_session(cls, session) -> "SessionRefreshToken":
+    def for_session(cls, session, *, replacing: "SessionRefreshToken | None" = None):
         """A new refresh token of `session`, unusable until record()ed. It expires after the
-        refresh lifetime (the idle timeout) but never past the session's absolute cap."""
+        refresh lifetime (the idle timeout) but never past the session's absolute cap. Given
+        the token it replaces, its jti is that token's successor_jti()."""
         token = cls()
         token[api_settings.USER_ID_CLAIM] = str(session.user_id)
         token[SESSION_ID_CLAIM] = str(session.pk)
         token.set_exp(lifetime=min(token.lifetime, session.expires_at - token.current_time))
+        if replacing is not None:
+            token[api_settings.JTI_CLAIM] = successor_jti(replacing[api_settings.JTI_CLAIM])
         return token
+
+    @classmethod
+    def signed_again(cls, session, outstanding: OutstandingToken) -> "SessionRefreshToken | None":
+        """The recorded token `outstanding`, signed again with the claims it was issued with:
+        the very string handed out then. None if that is not what comes out (the signing key
+        has changed since, say)."""
+        token = cls.for_session(session)
+        token[api_settings.JTI_CLAIM] = outstanding.jti
+        token["iat"] = datetime_to_epoch(outstanding.created_at)
+        token["exp"] = datetime_to_epoch(outstanding.expires_at)
+        return token if token_digest(str(token)) == outstanding.token else None
 
     def record(self) -> OutstandingToken:
         """Record the token as outstanding: only then does a refresh accept it."""
@@ -98,11 +124,15 @@ class TokenPair:
         return self.refresh.expires_at
 
 
-def new_tokens(session) -> TokenPair:
-    """A fresh refresh token of `session`, not yet recorded, and an access token with the
-    user's current claims."""
+def new_tokens(session, *, replacing: SessionRefreshToken | None = None) -> TokenPair:
+    """A fresh refresh token of `session`, not yet recorded (the successor of `replacing`, if
+    given), and an access token with the user's current claims."""
+    return with_access(session, SessionRefreshToken.for_session(session, replacing=replacing))
+
+
+def with_access(session, refresh: SessionRefreshToken) -> TokenPair:
+    """`refresh` and a new access token with the user's current claims."""
     user = session.user
-    refresh = SessionRefreshToken.for_session(session)
     access = refresh.access_token
     access["email"] = user.email
     access["name"] = user.name

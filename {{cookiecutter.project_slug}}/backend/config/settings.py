@@ -189,7 +189,10 @@ REST_FRAMEWORK = {
 JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", {{ cookiecutter.access_token_lifetime_minutes|int * 60 }})
 JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", {{ cookiecutter.refresh_token_lifetime_days|int * 86400 }})
 SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 30 * 86400)
-REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 10)
+# A rotated refresh token presented again within this window gets its unused successor once more
+# (accounts/rotation.py): long enough for a restarted server to answer a retry, short enough to
+# leave a thief little time (Okta's grace period defaults to 30 s as well).
+REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 30)
 # How long each process remembers an access token it accepted (accounts/auth_cache.py): the
 # longest a logout or revocation takes to reach every worker. 0: check every request in full.
 AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)

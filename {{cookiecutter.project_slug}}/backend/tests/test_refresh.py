@@ -124,9 +124,43 @@ def test_no_refresh_past_the_session_maximum_lifetime(settings, browser, user):
         assert refresh(browser).status_code == 401
 
 
-def test_replay_within_grace_is_401_but_revokes_nothing(signed_in):
+def test_a_retry_within_grace_gets_the_same_successor(signed_in):
+    # The rotation committed but its response never arrived (the server died, the network
+    # dropped it): the browser still holds the old token and retries with it.
+    old = signed_in.cookies["refresh"].value
+    first = refresh(signed_in).cookies["refresh"].value
+
+    retry = with_csrf(make_client())
+    retry.cookies["refresh"] = old
+    response = refresh(retry)
+
+    assert response.status_code == 200
+    assert response.cookies["refresh"].value == first  # the same token, not a second one
+    assert retry.get("/api/auth/me/").status_code == 200  # with a fresh access token
+    assert OutstandingToken.objects.count() == 2  # the login's and the one successor
+    assert DeviceSession.objects.get().revoked_at is None
+    assert refresh(retry).status_code == 200  # and it rotates on as usual
+    assert refresh(signed_in).status_code == 200  # the other copy, within the grace: same
+
+
+def test_a_successor_is_handed_out_again_only_exactly_as_it_was_issued(signed_in):
+    old = signed_in.cookies["refresh"].value
+    first = refresh(signed_in).cookies["refresh"].value
+    # What signing it again yields no longer matches what was issued (say, a new signing key).
+    OutstandingToken.objects.filter(jti=jti(first)).update(token="0" * 64)
+
+    retry = with_csrf(make_client())
+    retry.cookies["refresh"] = old
+    response = refresh(retry)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_rotated"
+
+
+def test_replay_within_grace_once_the_successor_is_used_is_401_but_revokes_nothing(signed_in):
     old = signed_in.cookies["refresh"].value
     assert refresh(signed_in).status_code == 200
+    assert refresh(signed_in).status_code == 200  # the successor is used too
     fresh = signed_in.cookies["refresh"].value
 
     replay = with_csrf(make_client())
@@ -140,6 +174,19 @@ def test_replay_within_grace_is_401_but_revokes_nothing(signed_in):
     assert DeviceSession.objects.get().revoked_at is None
     signed_in.cookies["refresh"] = fresh
     assert refresh(signed_in).status_code == 200
+
+
+def test_a_signed_out_token_gets_no_successor_within_grace(signed_in):
+    old = signed_in.cookies["refresh"].value
+    assert signed_in.post("/api/auth/logout/").status_code == 200
+
+    replay = with_csrf(make_client())
+    replay.cookies["refresh"] = old
+    response = refresh(replay)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_revoked"
+    assert OutstandingToken.objects.count() == 1
 
 
 def test_replay_after_grace_revokes_the_whole_session(settings, signed_in):
@@ -190,8 +237,9 @@ def test_token_flow_refresh_rotates_and_blacklists(user):
     assert body["refresh"] != pair["refresh"]
     assert not response.cookies  # the token flow never sets cookies
     assert BlacklistedToken.objects.filter(token__jti=jti(pair["refresh"])).exists()
-    replay = client.post("/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json")
-    assert replay.status_code == 401
+    retry = client.post("/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json")
+    assert retry.status_code == 200
+    assert retry.json()["refresh"] == body["refresh"]  # within the grace: the same successor
 
 
 def test_token_flow_refresh_needs_a_string(user):
