@@ -6,7 +6,8 @@
 the seeds' setup in bench/baseline (username sign-in). Every command prints one JSON document.
 
   users     the benchmark's users: prep users with a cheap hash (BENCH_FAST_HASHER=1), one
-            sign-in user with Django's default hasher
+            sign-in user with the app's own default hasher (the project's Argon2, the
+            baseline's PBKDF2: Django's default)
   prep      sign in N times through the API (Django's test client, cheap hash) and print the
             N (access, refresh) pairs: the load scripts' tokens
   queries   database queries of one request of each scenario (CaptureQueriesContext), plus
@@ -71,23 +72,43 @@ def login_ident(flavor: str) -> str:
 
 def cmd_users(args) -> dict:
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+    from django.contrib.auth.hashers import get_hasher, get_hashers, make_password
 
     user_model = get_user_model()
     fast = get_hasher("default")
     assert fast.algorithm == "md5", "run `users` with BENCH_FAST_HASHER=1"
+    # The app's own default hasher, which the fast-hasher settings keep right behind MD5: the
+    # measured server would rehash a password made with any other at its first sign-in, and the
+    # login runs would measure a mix of the two.
+    login_hasher = get_hashers()[1]
     users = []
     for i in range(args.prep_users):
         users.append(user_fields(args.flavor, prep_ident(args.flavor, i), i))
         users[-1]["password"] = make_password(PREP_PASSWORD, hasher=fast)
     users.append(user_fields(args.flavor, login_ident(args.flavor), 0))
-    users[-1]["password"] = make_password(LOGIN_PASSWORD, hasher=PBKDF2PasswordHasher())
+    login_hash = make_password(LOGIN_PASSWORD, hasher=login_hasher)
+    assert not login_hasher.must_update(login_hash)
+    users[-1]["password"] = login_hash
     user_model.objects.bulk_create([user_model(**fields) for fields in users])
     return {
         "users": len(users),
-        "login_hasher": PBKDF2PasswordHasher.algorithm,
-        "login_iterations": PBKDF2PasswordHasher.iterations,
+        "login_hasher": login_hasher.algorithm,
+        "login_hasher_parameters": hasher_parameters(login_hasher.decode(login_hash)),
     }
+
+
+def hasher_parameters(decoded: dict) -> str:
+    """A hash's cost parameters, in words: "1,000,000 iterations" for PBKDF2, "argon2id, time
+    cost 2, 100 MiB, parallelism 8" for Argon2, name=value for any other hasher."""
+    if "iterations" in decoded:
+        return f"{decoded['iterations']:,} iterations"
+    if decoded["algorithm"] == "argon2":
+        return (
+            f"{decoded['variety']}, time cost {decoded['time_cost']}, "
+            f"{decoded['memory_cost'] / 1024:g} MiB, parallelism {decoded['parallelism']}"
+        )
+    hidden = {"algorithm", "hash", "salt", "params"}
+    return ", ".join(f"{k}={v}" for k, v in sorted(decoded.items()) if k not in hidden)
 
 
 def user_fields(flavor: str, ident: str, i: int) -> dict:

@@ -348,7 +348,7 @@ class Bench:
         self.rows = []  # (db, scenario, connections, app name, Run)
         self.queries = {}  # (db, app name) -> helper output
         self.profiles = {}  # db -> in-process profiles
-        self.login_hasher, self.login_iterations = None, 0
+        self.login_hashers = {}  # app name -> "algorithm (parameters)" of its login user
         self.prep_offset = {}
         self.duration = args.duration
 
@@ -362,8 +362,10 @@ class Bench:
             app.env["DATABASE_URL"] = db.url(app.name)
         in_parallel(*[lambda a=app: a.manage("migrate", "--noinput", "-v0") for app in apps])
         users = in_parallel(*[lambda a=app: a.helper("users") for app in apps])
-        self.login_hasher = users[0]["login_hasher"]
-        self.login_iterations = users[0]["login_iterations"]
+        for app, made in zip(apps, users, strict=True):
+            self.login_hashers[app.name] = (
+                f"{made['login_hasher']} ({made['login_hasher_parameters']})"
+            )
         for app in apps:
             self.prep_offset[app.name] = 0
 
@@ -938,8 +940,9 @@ def render(results: Results, growth, info, args) -> dict:
         f"- {results.bench.duration} s per run; at {HEADLINE_CONNECTIONS} connections, the "
         f"median of {HEADLINE_REPEATS} interleaved runs. `me` cycles through {ME_TOKENS} signed-in "
         "sessions; each refresh presents a fresh token signed in for beforehand; login uses "
-        f"Django's default hasher, {results.bench.login_hasher} "
-        f"({results.bench.login_iterations:,} iterations), for both apps. queries: per "
+        "each app's own default password hasher: the project's "
+        f"{results.bench.login_hashers['project']}, the baseline's "
+        f"{results.bench.login_hashers['baseline']}. queries: per "
         "request, counted in-process (`hc`: Django's connection health check, a `SELECT 1` "
         "on PostgreSQL, also per request). "
         "CPU µs/req: the gunicorn processes' CPU time per request.",

@@ -170,6 +170,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# New passwords are hashed with Argon2id (argon2-cffi), with Django's parameters: memory-hard,
+# so guessing costs attackers memory as well as time (a GPU or ASIC gains far less than against
+# PBKDF2); the Password Hashing Competition's winner and OWASP's first choice. The others only
+# verify hashes made before, and each is rehashed with Argon2 at its user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # --- API ----------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {

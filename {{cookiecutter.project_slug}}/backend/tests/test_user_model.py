@@ -1,8 +1,12 @@
 import pytest
 from django.contrib import admin
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 
 from accounts.models import DeviceSession, User
+from config import settings as configured
+
+from .conftest import PASSWORD, login
 
 
 @pytest.mark.django_db
@@ -40,3 +44,27 @@ def test_admin_lists_users_and_sessions(client):
     client.force_login(boss)
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get("/admin/accounts/devicesession/").status_code == 200
+
+
+@pytest.fixture
+def real_hashers(settings):
+    """The hashers of config/settings.py, not the tests' fast MD5 (conftest.py)."""
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2id(real_hashers):
+    user = User.objects.create_user(email="a@example.com", password=PASSWORD)
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password(PASSWORD)
+
+
+def test_a_pbkdf2_hash_still_signs_in_and_is_upgraded_to_argon2(real_hashers, browser):
+    # A hash made before Argon2 was the default (few iterations: the test stays fast).
+    older = PBKDF2PasswordHasher().encode(PASSWORD, "pbkdf2salt", iterations=1000)
+    user = User.objects.create(email="ada@example.com", password=older)
+
+    assert login(browser).status_code == 200
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password(PASSWORD)
