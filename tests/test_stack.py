@@ -744,6 +744,8 @@ def test_production_api_is_https_only(production_api):
     assert status == 301 and headers["Location"] == f"https://{API_HOST}/api/auth/me/"
     _, headers, _ = request("GET", port, "/api/health/", https())
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
 
 
 @slow

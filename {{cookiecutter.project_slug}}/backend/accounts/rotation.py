@@ -96,6 +96,7 @@ def _rotated_before(
     if rejection := _unusable(session):
         raise rejection
     if refresh := _unused_successor(presented, session):
+        logger.info("Rotated refresh token presented again: device session %s", session.pk)
         return with_access(session, refresh)
     raise RefreshRejected(
         "Token was just rotated by another request.", "token_rotated", clear_cookies=False

@@ -21,6 +21,14 @@ def test_health_is_503_when_the_database_does_not(db, monkeypatch):
     assert response.json()["database"] == "unavailable"
 
 
+def test_api_responses_carry_the_security_headers(signed_in):
+    for response in (signed_in.get("/api/auth/me/"), make_client().get("/api/auth/me/")):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
 def test_health_ignores_a_stale_access_cookie(db):
     client = make_client()
     client.cookies["access"] = "garbage"
