@@ -5,8 +5,10 @@ a 3-second access lifetime) on PostgreSQL (when it answers on 127.0.0.1:5432) an
 200 simulated users, each a browser with 1-3 tabs sharing one cookie jar and one refresh lock
 (as the web client's tabs share theirs), call `GET /api/auth/me/` and refresh when it says the
 access token expired, the way the web client does. A few of them sign out and in again on
-purpose. Meanwhile: the backend is killed (SIGKILL) and restarted, twice; PostgreSQL is
-restarted; a lock is held on the sessions table for seconds (the database is slow).
+purpose. Meanwhile: the backend is killed (SIGKILL) and restarted; for two seconds the network
+loses the backend's answers to refreshes (the tokens are rotated, the browsers never hear);
+PostgreSQL is restarted; a lock is held on the sessions table for seconds (the database is
+slow). Refreshes go through a relay (LossyRoute) that can lose answers; the rest goes direct.
 
 Afterwards, from the clients' logs and the database: sign-outs nobody asked for, refresh tokens
 that were rotated twice (successful refreshes presenting one token that handed out two
@@ -23,10 +25,12 @@ restarted with pg_ctlcluster (root, Debian), the one thing here that touches the
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -78,8 +82,8 @@ class Tally:
 class Browser:
     """One user's browser: a cookie jar and a refresh lock shared by its tabs."""
 
-    def __init__(self, base: str, email: str, tally: Tally):
-        self.base, self.email, self.tally = base, email, tally
+    def __init__(self, base: str, refresh_base: str, email: str, tally: Tally):
+        self.base, self.refresh_base, self.email, self.tally = base, refresh_base, email, tally
         self.session = requests.Session()
         self.refresh_lock = threading.Lock()
         self.csrf = ""
@@ -88,11 +92,12 @@ class Browser:
         self.rejection = ""
         self.lost_session = ""  # the session a failed refresh presented a token of
 
-    def request(self, method: str, path: str, **kwargs):
+    def request(self, method: str, path: str, base: str = "", **kwargs):
         """One request; None when the server could not answer (an outage), after logging it."""
         self.tally.add(requests=1)
         try:
-            response = self.session.request(method, f"{self.base}{path}", timeout=30, **kwargs)
+            url = f"{base or self.base}{path}"
+            response = self.session.request(method, url, timeout=30, **kwargs)
         except requests.RequestException as error:
             self.tally.errors.append((time.monotonic(), f"{method} {path}: {type(error).__name__}"))
             return None
@@ -124,7 +129,9 @@ class Browser:
             while True:
                 self.tally.add(refreshes=1)
                 headers = {"X-CSRFToken": self.csrf}
-                response = self.request("POST", "/api/auth/refresh/", headers=headers)
+                response = self.request(
+                    "POST", "/api/auth/refresh/", base=self.refresh_base, headers=headers
+                )
                 if response is None:
                     time.sleep(0.3)  # outage: try again, as the client does
                     continue
@@ -195,11 +202,59 @@ def is_uuid(text: str) -> bool:
     return True
 
 
+class LossyRoute:
+    """The network between the browsers and the backend's refresh endpoint: a TCP relay that,
+    while `dropping`, still delivers each request but drops the backend's answer and cuts the
+    connection. The backend has done the work (rotated the token); the browser never hears."""
+
+    def __init__(self, backend_port: int):
+        self.backend_port = backend_port
+        self.dropping = False
+        self.dropped = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self.relay, args=(client,), daemon=True).start()
+
+    def relay(self, client: socket.socket) -> None:
+        try:
+            backend = socket.create_connection(("127.0.0.1", self.backend_port))
+        except OSError:
+            client.close()  # the backend is down: so is the route
+            return
+        threading.Thread(target=self.pump, args=(client, backend, False), daemon=True).start()
+        self.pump(backend, client, True)
+
+    def pump(self, source: socket.socket, sink: socket.socket, answers: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if answers and self.dropping:
+                    self.dropped += 1
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
 class Faults:
     """The faults, on a schedule, and the windows during which the service was out."""
 
-    def __init__(self, backend: Server, database: str, db_url: str):
-        self.backend, self.database, self.db_url = backend, database, db_url
+    def __init__(self, backend: Server, route: LossyRoute, database: str, db_url: str):
+        self.backend, self.route, self.database, self.db_url = backend, route, database, db_url
         self.outages: list[tuple[float, float]] = []
 
     def outage(self, action) -> None:
@@ -216,6 +271,16 @@ class Faults:
             self.backend.start()
 
         self.outage(restart)
+
+    def drop_answers(self, seconds: float = 2) -> None:
+        log(f"fault: refresh answers lost for {seconds} s (rotated, but the browser never hears)")
+
+        def drop():
+            self.route.dropping = True
+            time.sleep(seconds)
+            self.route.dropping = False
+
+        self.outage(drop)
 
     def restart_postgres(self) -> None:
         log("fault: PostgreSQL restarted")
@@ -267,6 +332,7 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         },
     )
     backend = Server(app, work, workers=WORKERS)
+    route = LossyRoute(backend.port)
     try:
         app.manage("migrate", "--noinput")
         app.manage(
@@ -278,7 +344,10 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         )
         backend.start()
         base_url = f"http://127.0.0.1:{backend.port}"
-        browsers = [Browser(base_url, f"soak{i}@example.com", tally) for i in range(USERS)]
+        refresh_url = f"http://127.0.0.1:{route.port}"
+        browsers = [
+            Browser(base_url, refresh_url, f"soak{i}@example.com", tally) for i in range(USERS)
+        ]
         for browser in browsers:
             browser.sign_in()
         log(f"{database}: {USERS} users signed in; soaking for {duration:.0f} s")
@@ -290,9 +359,8 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         ]
         for thread in tabs:
             thread.start()
-        faults = Faults(backend, database, db_url)
-        # Two kills: each has a fair chance of landing between a rotation's commit and its response.
-        schedule = [faults.kill_backend, faults.slow_database, faults.kill_backend]
+        faults = Faults(backend, route, database, db_url)
+        schedule = [faults.kill_backend, faults.drop_answers, faults.slow_database]
         if database == "postgresql":
             schedule.insert(1, faults.restart_postgres)
         started, step = deadline - duration, duration / (len(schedule) + 1)
@@ -312,12 +380,16 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         revoked = {word for word in output.split() if is_uuid(word)}
         lost = revoked - tally.ended
         log(f"{database}: {len(revoked)} sessions revoked, {len(lost)} not by their user")
-        # Refreshes whose response an outage lost, retried and answered with the same successor
+        # Refreshes whose answer was lost, retried and answered with the same successor
         # (accounts/rotation.py logs each): each would have signed its user out otherwise.
         again = backend.log_path.read_text().count("Rotated refresh token presented again")
-        log(f"{database}: {again} rotated token(s) presented again got their successor again")
+        log(
+            f"{database}: {route.dropped} refresh answers lost; {again} times a rotated token "
+            "presented again got its successor again"
+        )
         tally.add(lost_sessions=len(lost))
     finally:
+        route.close()
         backend.kill()
         if database == "postgresql":
             psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
