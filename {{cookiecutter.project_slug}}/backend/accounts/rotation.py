@@ -3,7 +3,8 @@
 Exactly once: a rotation blacklists the presented token by inserting its BlacklistedToken row,
 whose token_id is unique, in the same transaction that records the new token. Of any number of
 concurrent refreshes with one token the database lets exactly one insert commit; the rest get
-an IntegrityError (PostgreSQL makes them wait for the first to commit) and see it used.
+an IntegrityError (PostgreSQL makes them wait for the first to commit) and answer as a retry
+(below): with the one successor the first recorded.
 Everything else (reading the token, its session, signing the new tokens) happens before that
 transaction: on SQLite a write transaction holds the whole database's lock.
 
