@@ -107,10 +107,9 @@ def _rotated_before(
 def _unused_successor(presented: SessionRefreshToken, session: DeviceSession):
     """The token that replaced `presented`, signed again, if nobody has used it yet."""
     jti = successor_jti(presented[api_settings.JTI_CLAIM])
-    successor = OutstandingToken.objects.filter(jti=jti).order_by().first()
-    if successor is None or BlacklistedToken.objects.filter(token=successor).exists():
-        return None
-    return SessionRefreshToken.signed_again(session, successor)
+    unused = OutstandingToken.objects.filter(jti=jti, blacklistedtoken__isnull=True)
+    successor = unused.order_by().first()
+    return successor and SessionRefreshToken.signed_again(session, successor)
 
 
 def _reused(session: DeviceSession | None) -> RefreshRejected:
