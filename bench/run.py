@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT / "tests"))
 
+from processes import free_port  # noqa: E402  (tests/, on the path just above)
+
 CONNECTIONS = (1, 16, 64)
 HEADLINE_CONNECTIONS = 16
 # The headline runs (16 connections) are repeated, interleaved, and the median kept: on a
@@ -64,12 +66,6 @@ def reachable(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def redis_flush() -> None:

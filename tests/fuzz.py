@@ -18,8 +18,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +30,7 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from processes import free_port, stop_group
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -69,12 +68,6 @@ class Outcome:
     cases: int = 0
     failures: list[str] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)  # (way, status) -> responses
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Backend:
@@ -143,13 +136,8 @@ class Backend:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        if self.process:
+            stop_group(self.process)
 
 
 def credentials(base: str, mode: str) -> dict:

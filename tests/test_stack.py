@@ -15,8 +15,6 @@ import re
 import secrets
 import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +27,7 @@ import pytest
 import yaml
 from combinations import COMBINATIONS, answers
 from conftest import bake_into
+from processes import free_port, stop_group
 from template_copy import ROOT
 from test_generated_project import project_env, run
 
@@ -538,12 +537,6 @@ API_HOST = "api.example.test"
 WEB_ORIGIN = "https://app.example.test"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def request(method: str, port: int, path: str, headers=None, body=None):
     """(status, headers, body) of one plain HTTP request to 127.0.0.1; redirects not followed."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
@@ -584,13 +577,7 @@ class Server:
         pytest.fail(f"no answer on :{port}{path} in {timeout:.0f} s:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process)
 
 
 @pytest.fixture(scope="module")
