@@ -41,6 +41,18 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def is_low_entropy(value: str) -> bool:
+    """True for keys anyone could guess or reproduce: short, few distinct characters, or a
+    repeated pattern ('12345' * 10), where few of the 4-character windows differ."""
+    windows = {value[i : i + 4] for i in range(len(value) - 3)}
+    return (
+        len(value) < 50
+        or len(set(value)) < 10
+        or len(windows) < 0.9 * (len(value) - 3)
+        or value.startswith("django-insecure")
+    )
+
+
 # --- Core ---------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -53,13 +65,11 @@ def secret(name: str, development_value: str) -> str:
     value = os.environ.get(name, "")
     if DEBUG and not value:
         return development_value
-    if not DEBUG and (
-        len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure")
-    ):
+    if not DEBUG and is_low_entropy(value):
         raise ImproperlyConfigured(
             f"{name} must be set to a long random value when DJANGO_DEBUG is off (at least 50 "
-            "characters). `make install` writes one to backend/.env; generate another with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            "characters, no repeated pattern). `make install` writes one to backend/.env; "
+            "generate another with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     return value
 
@@ -183,6 +193,12 @@ PASSWORD_HASHERS = [
 
 # --- API ----------------------------------------------------------------------------------------
 
+# Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
+# IP (login throttling, device sessions, the security log). 0: the socket's address, never the
+# header. Required with DEBUG off (system check accounts.E002): behind a proxy, 0 would make
+# every client share the proxy's address, and so one login throttle.
+NUM_PROXIES = env_int("NUM_PROXIES", -1)  # -1: not set
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CookieOrBearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -190,9 +206,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
-    # Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the
-    # client IP (throttling, device sessions). 0: use the socket's address, never the header.
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "NUM_PROXIES": max(NUM_PROXIES, 0),
 }
 
 # Lifetimes in seconds. The refresh lifetime is the idle timeout: each rotation renews it,
@@ -207,7 +221,13 @@ REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 30)
 # How long each process remembers an access token it accepted (accounts/auth_cache.py): the
 # longest a logout or revocation takes to reach every worker. 0: check every request in full.
 AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
+# Login throttling (accounts/throttles.py, README "Login throttling"). Attempts per client IP,
+# whatever the account; then failed attempts only, forgotten on success: per account and client
+# IP, and per account from addresses it never signed in from, each followed by a backoff that
+# doubles from 1 s up to 15 min.
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
+LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 5)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 50)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=JWT_ACCESS_TOKEN_LIFETIME),
@@ -224,21 +244,51 @@ SIMPLE_JWT = {
 
 # --- Browser: cookies, CORS, CSRF ---------------------------------------------------------------
 
-WEB_ORIGINS = env_list("WEB_ORIGIN", "http://localhost:{{ cookiecutter.web_port }}")
+# Production settings over plain http, on this machine only (end-to-end tests, a trial run):
+# with LOCAL_TRIAL=1 and DEBUG off, WEB_ORIGIN may be http://localhost (or 127.0.0.1).
+LOCAL_TRIAL = env_bool("LOCAL_TRIAL", False)
+WEB_ORIGINS = env_list("WEB_ORIGIN", "http://localhost:{{ cookiecutter.web_port }}" if DEBUG else "")
+
+
+def _check_web_origins(origins: list[str]) -> None:
+    """With DEBUG off, credentialed CORS and CSRF trust only what was set on purpose: https
+    origins, or http on this machine for a LOCAL_TRIAL."""
+    if not origins:
+        raise ImproperlyConfigured("WEB_ORIGIN must be set when DJANGO_DEBUG is off.")
+    local = ("http://localhost", "http://127.0.0.1", "http://[::1]")
+    for origin in origins:
+        is_local = origin.rstrip("/") in local or origin.startswith(tuple(o + ":" for o in local))
+        if not origin.startswith("https://") and not (LOCAL_TRIAL and is_local):
+            raise ImproperlyConfigured(
+                f"WEB_ORIGIN must be https:// when DJANGO_DEBUG is off, not {origin!r} (for a "
+                "trial on this machine over http://localhost, also set LOCAL_TRIAL=1)."
+            )
+
+
+if not DEBUG:
+    _check_web_origins(WEB_ORIGINS)
+
 COOKIE_SECURE = env_bool("COOKIE_SECURE", not DEBUG)
 COOKIE_DOMAIN = os.environ.get("COOKIE_DOMAIN") or None
+# Prefixed cookie names, which the browser enforces (accounts/cookies.py has the same rule for
+# the token cookies): `__Host-` (Secure, Path=/, no Domain: no subdomain can set or overwrite
+# it), else `__Secure-` when a COOKIE_DOMAIN is shared; plain names over plain-http development.
+HOST_COOKIE_PREFIX = ("__Secure-" if COOKIE_DOMAIN else "__Host-") if COOKIE_SECURE else ""
 
 CORS_ALLOWED_ORIGINS = WEB_ORIGINS
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 
 CSRF_TRUSTED_ORIGINS = WEB_ORIGINS
+CSRF_COOKIE_NAME = HOST_COOKIE_PREFIX + "csrftoken"
 CSRF_COOKIE_SECURE = COOKIE_SECURE
 CSRF_COOKIE_DOMAIN = COOKIE_DOMAIN
 # The web client reads the token from GET /api/auth/csrf/, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
-SESSION_COOKIE_SECURE = COOKIE_SECURE  # the admin's session cookie
+# The admin's session cookie: host-only, so always `__Host-` over https.
+SESSION_COOKIE_NAME = ("__Host-" if COOKIE_SECURE else "") + "sessionid"
+SESSION_COOKIE_SECURE = COOKIE_SECURE
 
 # --- HTTPS and security headers -----------------------------------------------------------------
 
@@ -259,6 +309,9 @@ if not DEBUG:
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG  # production serves what `collectstatic` gathered
+
+# /api/schema/ and /api/docs/: public with DEBUG on, off (404) without unless set to 1.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "{{ cookiecutter.project_name }} API",
@@ -290,5 +343,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Authentication events (accounts/security_log.py): route them to your log store.
+        "accounts.security": {"level": "INFO"},
+    },
 }
