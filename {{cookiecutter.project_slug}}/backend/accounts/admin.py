@@ -1,7 +1,49 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from rest_framework.exceptions import Throttled
 
+from . import security_log
 from .models import DeviceSession, User
+from .throttles import LoginAttempt, LoginIPThrottle
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in counts against the API's login throttle (accounts/throttles.py):
+    the same counters, so neither door is a way round the other."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        attempt = LoginAttempt(self.request, email)
+        try:
+            ip_throttle = LoginIPThrottle()
+            if not ip_throttle.allow_request(self.request, None):
+                raise Throttled(ip_throttle.wait())
+            attempt.begin()
+            cleaned = super().clean()
+        except Throttled as exc:
+            security_log.warning(
+                "login_throttled", self.request, email_sha256=attempt.account_digest, via="admin"
+            )
+            raise ValidationError(
+                "Too many failed sign-ins; try again in %(wait)s seconds.",
+                code="throttled",
+                params={"wait": exc.wait or 1},
+            ) from None
+        except ValidationError:
+            security_log.warning(
+                "login_failed", self.request, email_sha256=attempt.account_digest, via="admin"
+            )
+            raise
+        attempt.succeeded()
+        security_log.info("login", self.request, user=self.get_user().pk, via="admin")
+        return cleaned
+
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)

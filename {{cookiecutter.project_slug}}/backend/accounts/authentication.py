@@ -5,19 +5,20 @@
   also pass Django's CSRF check (X-CSRFToken header, trusted Origin), exactly as DRF's
   SessionAuthentication enforces it.
 
-Either way the token's device session must still be active: the user is loaded in one query
-joined with it, so logout and revocation take effect within seconds, not when the access token
-expires. Each process remembers an accepted token for those few seconds (auth_cache.py).
+Either way the token's device session must still be active (not revoked, not past its
+absolute cap): the user is loaded in one query joined with it, so logout and revocation take
+effect within seconds, not when the access token expires. Each process remembers an accepted token for those few seconds (auth_cache.py).
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 from . import auth_cache
-from .cookies import ACCESS_COOKIE
+from .cookies import access_token_of
 from .tokens import SESSION_ID_CLAIM
 
 
@@ -33,7 +34,7 @@ class CookieOrBearerAuthentication(JWTAuthentication):
             token, user = auth_cache.authenticated(raw, self.check)
             return user, token
 
-        raw = request.COOKIES.get(ACCESS_COOKIE)
+        raw = access_token_of(request)
         if not raw:
             return None
         token, user = auth_cache.authenticated(raw.encode(), self.check)
@@ -55,6 +56,7 @@ class CookieOrBearerAuthentication(JWTAuthentication):
                 pk=user_id,
                 device_sessions__pk=session_id,
                 device_sessions__revoked_at__isnull=True,
+                device_sessions__expires_at__gt=timezone.now(),
             )
         except (self.user_model.DoesNotExist, ValidationError, ValueError):
             raise AuthenticationFailed("Session has ended.", code="session_revoked") from None

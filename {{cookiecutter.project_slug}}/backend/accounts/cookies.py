@@ -2,17 +2,31 @@
 
 Both cookies are HttpOnly (no JavaScript can read them) and SameSite=Lax. The refresh cookie
 is scoped to /api/auth/ so it travels only to the auth endpoints, never to the rest of the API.
+
+Over https their names carry the prefixes the browser enforces, so that no other site on the
+domain (a subdomain, a sibling app) can set or overwrite them: `__Host-access` (Secure, Path=/,
+no Domain) and `__Secure-refresh` (its path rules out `__Host-`); with a COOKIE_DOMAIN both are
+`__Secure-`. Plain `access` and `refresh` over plain-http development. (The CSRF and admin
+session cookies follow the same rule, in settings.py.)
 """
 
 from django.conf import settings
 from django.utils import timezone
 
-from .tokens import TokenPair
+from .tokens import TokenPair, verified_session_id
 
-ACCESS_COOKIE = "access"
-REFRESH_COOKIE = "refresh"
 ACCESS_COOKIE_PATH = "/"
 REFRESH_COOKIE_PATH = "/api/auth/"
+
+
+def access_cookie() -> str:
+    if not settings.COOKIE_SECURE:
+        return "access"
+    return ("__Secure-" if settings.COOKIE_DOMAIN else "__Host-") + "access"
+
+
+def refresh_cookie() -> str:
+    return ("__Secure-" if settings.COOKIE_SECURE else "") + "refresh"
 
 
 def _policy() -> dict:
@@ -27,14 +41,14 @@ def _policy() -> dict:
 def set_auth_cookies(response, tokens: TokenPair) -> None:
     now = timezone.now()
     response.set_cookie(
-        ACCESS_COOKIE,
+        access_cookie(),
         str(tokens.access),
         max_age=max(0, int((tokens.access_expires_at - now).total_seconds())),
         path=ACCESS_COOKIE_PATH,
         **_policy(),
     )
     response.set_cookie(
-        REFRESH_COOKIE,
+        refresh_cookie(),
         str(tokens.refresh),
         max_age=max(0, int((tokens.refresh_expires_at - now).total_seconds())),
         path=REFRESH_COOKIE_PATH,
@@ -44,9 +58,27 @@ def set_auth_cookies(response, tokens: TokenPair) -> None:
 
 def clear_auth_cookies(response) -> None:
     policy = _policy()
-    for name, path in ((ACCESS_COOKIE, ACCESS_COOKIE_PATH), (REFRESH_COOKIE, REFRESH_COOKIE_PATH)):
+    for name, path in (
+        (access_cookie(), ACCESS_COOKIE_PATH),
+        (refresh_cookie(), REFRESH_COOKIE_PATH),
+    ):
         response.delete_cookie(name, path=path, domain=policy["domain"], samesite="Lax")
 
 
+def access_token_of(request) -> str | None:
+    return request.COOKIES.get(access_cookie()) or None
+
+
+def refresh_token_of(request) -> str | None:
+    return request.COOKIES.get(refresh_cookie()) or None
+
+
 def has_auth_cookies(request) -> bool:
-    return bool(request.COOKIES.get(ACCESS_COOKIE) or request.COOKIES.get(REFRESH_COOKIE))
+    return bool(access_token_of(request) or refresh_token_of(request))
+
+
+def sessions_named_by_cookies(request) -> set[str]:
+    """The device sessions that the request's token cookies name, when we signed them (expired
+    or rotated, they still say which session this browser holds)."""
+    raw_tokens = (access_token_of(request), refresh_token_of(request))
+    return {sid for raw in raw_tokens if raw and (sid := verified_session_id(raw))}

@@ -4,8 +4,9 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from . import auth_cache
@@ -32,6 +33,11 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("role", User.Role.ADMIN)
         if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True")
+        # The most powerful account gets no weak password, however it is created (createsuperuser
+        # checks only when asked interactively, and offers a bypass): ValidationError otherwise.
+        if password is not None:  # None: no usable password, nobody can sign in with it
+            candidate = self.model(email=normalize_email(email), **extra_fields)
+            password_validation.validate_password(password, candidate)
         return self.create_user(email, password, **extra_fields)
 
 
@@ -66,7 +72,44 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            ends_sessions = self._ends_sessions(kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+            if ends_sessions:
+                # Every device signs in again: a new password locks out whoever knew the old
+                # one, and a deactivated account must not come back to its old sessions.
+                DeviceSession.objects.filter(user=self).revoke()
+
+    def _ends_sessions(self, update_fields) -> bool:
+        """Does this save change the password hash, or deactivate the user? Whatever the code
+        path (set_password, the admin, the shell), except a hash upgraded at sign-in (the same
+        password, hashed anew: see check_password)."""
+        if self._state.adding or (
+            update_fields is not None and not {"password", "is_active"} & set(update_fields)
+        ):
+            return False
+        stored = type(self).objects.filter(pk=self.pk).values("password", "is_active").first()
+        if stored is None:
+            return False
+        password_changed = stored["password"] != self.password and not self._upgrading_hash
+        return password_changed or (stored["is_active"] and not self.is_active)
+
+    _upgrading_hash = False
+
+    def check_password(self, raw_password) -> bool:
+        # Django saves a rehashed password from here when the hasher is outdated: not a change.
+        self._upgrading_hash = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._upgrading_hash = False
+
+    async def acheck_password(self, raw_password) -> bool:
+        self._upgrading_hash = True
+        try:
+            return await super().acheck_password(raw_password)
+        finally:
+            self._upgrading_hash = False
 
     def get_full_name(self) -> str:
         return self.name

@@ -24,7 +24,6 @@ Once the successor has been used, a replay within the grace gets a 401 that leav
 alone (another tab holds the newer ones).
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,24 +33,38 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from . import security_log
 from .models import DeviceSession
 from .tokens import SessionRefreshToken, TokenPair, new_tokens, successor_jti, with_access
-
-logger = logging.getLogger(__name__)
 
 
 class RefreshRejected(AuthenticationFailed):
     """A 401 whose body says why: {"detail": ..., "code": ...}."""
 
-    def __init__(self, detail: str, code: str, *, clear_cookies: bool = True):
+    def __init__(self, detail: str, code: str, *, session=None, clear_cookies: bool = True):
         super().__init__(detail, code)
         self.code = code
+        # For the security log: whose token it was, when known.
+        self.session_id = session.pk if session is not None else None
+        self.user_id = session.user_id if session is not None else None
         # False only for a token another tab has just rotated: the browser already holds
         # the fresh cookies, which deleting would sign the user out.
         self.clear_cookies = clear_cookies
 
 
-def rotate(raw_token: str) -> TokenPair:
+def rotate(raw_token: str, request=None) -> TokenPair:
+    """The next tokens of the session `raw_token` belongs to, or RefreshRejected (logged)."""
+    try:
+        return _rotate(raw_token, request)
+    except RefreshRejected as exc:
+        # Ended or expired sessions are routine; a bad, unknown or replayed token may not be.
+        routine = exc.code in {"session_revoked", "session_expired", "token_rotated"}
+        log = security_log.info if routine else security_log.warning
+        log("refresh_refused", request, code=exc.code, user=exc.user_id, session=exc.session_id)
+        raise
+
+
+def _rotate(raw_token: str, request) -> TokenPair:
     try:
         presented = SessionRefreshToken(raw_token)
     except TokenError as exc:
@@ -68,7 +81,7 @@ def rotate(raw_token: str) -> TokenPair:
         raise RefreshRejected("Token is not known.", "token_not_valid")
     session = DeviceSession.objects.select_related("user").filter(pk=presented.session_id).first()
     if rotated := BlacklistedToken.objects.filter(token=outstanding).first():
-        return _rotated_before(presented, rotated, session)
+        return _rotated_before(presented, rotated, session, request)
     if rejection := _unusable(session):
         raise rejection
 
@@ -83,24 +96,34 @@ def rotate(raw_token: str) -> TokenPair:
         rotated = BlacklistedToken.objects.filter(token=outstanding).first()
         if rotated is None:
             raise RefreshRejected("Token is not known.", "token_not_valid") from None
-        return _rotated_before(presented, rotated, session)
+        return _rotated_before(presented, rotated, session, request)
     return tokens
 
 
 def _rotated_before(
-    presented: SessionRefreshToken, rotated: BlacklistedToken, session: DeviceSession | None
+    presented: SessionRefreshToken,
+    rotated: BlacklistedToken,
+    session: DeviceSession | None,
+    request,
 ) -> TokenPair:
     """The answer to a token that was already rotated (or blacklisted by a logout)."""
     grace = timedelta(seconds=settings.REFRESH_REUSE_GRACE_SECONDS)
     if timezone.now() - rotated.blacklisted_at >= grace:
-        raise _reused(session)
+        raise _reused(session, request)
     if rejection := _unusable(session):
         raise rejection
     if refresh := _unused_successor(presented, session):
-        logger.info("Rotated refresh token presented again: device session %s", session.pk)
+        # A lost answer retried, or tabs racing; but also what a thief's replay within the
+        # grace looks like: say so, with where it came from.
+        security_log.warning(
+            "refresh_grace_replay", request, user=session.user_id, session=session.pk
+        )
         return with_access(session, refresh)
     raise RefreshRejected(
-        "Token was just rotated by another request.", "token_rotated", clear_cookies=False
+        "Token was just rotated by another request.",
+        "token_rotated",
+        session=session,
+        clear_cookies=False,
     )
 
 
@@ -112,22 +135,24 @@ def _unused_successor(presented: SessionRefreshToken, session: DeviceSession):
     return successor and SessionRefreshToken.signed_again(session, successor)
 
 
-def _reused(session: DeviceSession | None) -> RefreshRejected:
+def _reused(session: DeviceSession | None, request) -> RefreshRejected:
     if session is not None and session.revoked_at is None:
         DeviceSession.objects.filter(pk=session.pk).revoke()
-        logger.warning(
-            "Rotated refresh token replayed: device session %s of user %s revoked",
-            session.pk,
-            session.user_id,
+        security_log.warning(
+            "reuse_detected_session_revoked", request, user=session.user_id, session=session.pk
         )
-    return RefreshRejected("Token was already used; the session is revoked.", "token_reused")
+    return RefreshRejected(
+        "Token was already used; the session is revoked.", "token_reused", session=session
+    )
 
 
 def _unusable(session: DeviceSession | None) -> RefreshRejected | None:
     if session is None or session.revoked_at is not None:
-        return RefreshRejected("Session has ended.", "session_revoked")
+        return RefreshRejected("Session has ended.", "session_revoked", session=session)
     if session.expires_at <= timezone.now():
-        return RefreshRejected("Session has reached its maximum lifetime.", "session_expired")
+        return RefreshRejected(
+            "Session has reached its maximum lifetime.", "session_expired", session=session
+        )
     if not api_settings.USER_AUTHENTICATION_RULE(session.user):
-        return RefreshRejected("User is inactive.", "user_inactive")
+        return RefreshRejected("User is inactive.", "user_inactive", session=session)
     return None

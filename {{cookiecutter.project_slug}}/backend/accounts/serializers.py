@@ -6,11 +6,14 @@ seed setup; we add the device session, the user payload and our rotation.
 
 from django.contrib.auth.models import update_last_login
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework_simplejwt import serializers as jwt_serializers
 
+from . import security_log
 from .device_sessions import revoke_session, start_session
 from .models import DeviceSession, User
 from .rotation import rotate
+from .throttles import LoginAttempt
 from .tokens import SessionRefreshToken, TokenPair, issue_tokens
 
 # Long enough for any passphrase; short enough that hashing it costs nothing.
@@ -58,10 +61,20 @@ class TokenObtainSerializer(jwt_serializers.TokenObtainSerializer):
         )
 
     def validate(self, attrs):
-        super().validate(attrs)  # authenticate(); 401 "no_active_account" on failure
-        session = start_session(self.user, self.context["request"])
+        request = self.context["request"]
+        attempt = LoginAttempt(request, attrs["email"])
+        try:
+            attempt.begin()  # 429 while a backoff holds (accounts/throttles.py)
+            super().validate(attrs)  # authenticate(); 401 "no_active_account" on failure
+        except (AuthenticationFailed, Throttled) as exc:
+            event = "login_throttled" if isinstance(exc, Throttled) else "login_failed"
+            security_log.warning(event, request, email_sha256=attempt.account_digest)
+            raise
+        attempt.succeeded()
+        session = start_session(self.user, request)
         update_last_login(None, self.user)
         self.tokens = issue_tokens(session)
+        security_log.info("login", request, user=self.user.pk, session=session.pk)
         return {**token_response(self.tokens), "user": UserSerializer(self.user).data}
 
 
@@ -69,7 +82,7 @@ class TokenRefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField(write_only=True)
 
     def validate(self, attrs):
-        self.tokens = rotate(attrs["refresh"])
+        self.tokens = rotate(attrs["refresh"], self.context.get("request"))
         return token_response(self.tokens)
 
 
@@ -82,4 +95,6 @@ class TokenBlacklistSerializer(serializers.Serializer):
         token = SessionRefreshToken(attrs["refresh"])  # TokenError -> 401 in the views
         token.blacklist()
         revoke_session(token.session_id)
+        request = self.context.get("request")
+        security_log.info("logout", request, user=token.user_id, session=token.session_id)
         return {}

@@ -1,37 +1,112 @@
-"""Login throttling, per client IP and per email (429 with Retry-After).
+"""Login throttling: the API's two login endpoints and the admin's login page share it.
 
-Counters live in Django's cache: with REDIS_URL set they are shared by every server process.
+1. Attempts per client IP, whatever the account (`LoginIPThrottle`, LOGIN_THROTTLE_RATE): one
+   address cannot try many accounts quickly.
+2. Failed attempts per account (`LoginAttempt`), forgotten when a sign-in succeeds:
+   - from one client IP: LOGIN_FAILURES_PER_CLIENT, then a backoff;
+   - from all addresses together: LOGIN_FAILURES_PER_ACCOUNT, then a backoff for every address
+     except those the account has signed in from before.
+   The backoff lets one attempt through per period, doubling from 1 s up to 15 minutes. An
+   attacker elsewhere can hold back only their own address and strangers, never the owner at
+   an address the owner has used (which a lockout keyed on the email alone would).
+
+Each attempt is counted before the password is checked (atomically, so concurrent guesses are
+counted one by one) and the count is cleared on success, so in effect only failures count.
+Counters live in Django's cache (REDIS_URL shares them between processes) and are forgotten an
+hour after the last failure. The client IP is DRF's, honouring NUM_PROXIES.
 """
 
+import contextlib
 import hashlib
+import math
+import time
 
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.core.cache import cache
+from rest_framework.exceptions import Throttled
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from .models import normalize_email
+from .device_sessions import client_ip
+from .models import DeviceSession, normalize_email
+
+BACKOFF_MAX_SECONDS = 15 * 60
+FAILURE_MEMORY_SECONDS = 60 * 60
 
 
-class _LoginThrottle(SimpleRateThrottle):
+class LoginIPThrottle(SimpleRateThrottle):
+    scope = "login-ip"
+
     def get_rate(self) -> str:
         return settings.LOGIN_THROTTLE_RATE
-
-
-class LoginIPThrottle(_LoginThrottle):
-    scope = "login-ip"
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class LoginEmailThrottle(_LoginThrottle):
-    """Slows down guessing one account's password from many addresses."""
+class LoginAttempt:
+    """One sign-in attempt for `email` from the request's client: begin() before checking the
+    password (it raises Throttled while a backoff holds), succeeded() after a success."""
 
-    scope = "login-email"
+    def __init__(self, request, email: str):
+        self.email = normalize_email(email)
+        self.ip = client_ip(request)
+        ident = BaseThrottle().get_ident(request)
+        # Digests: neither the cache nor the security log holds addresses people typed.
+        self.account_digest = hashlib.sha256(self.email.encode()).hexdigest()
+        client = hashlib.sha256(f"{self.email}|{ident}".encode()).hexdigest()
+        self.counters = [
+            (f"login-fail:client:{client}", settings.LOGIN_FAILURES_PER_CLIENT),
+            (f"login-fail:account:{self.account_digest}", settings.LOGIN_FAILURES_PER_ACCOUNT),
+        ]
+        self._known_address = None
 
-    def get_cache_key(self, request, view) -> str | None:
-        data = request.data
-        email = data.get("email") if isinstance(data, dict) else None
-        if not isinstance(email, str) or not email.strip():
-            return None
-        digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": digest}
+    def begin(self) -> None:
+        for key, allowed in self.counters:
+            exempt = key.startswith("login-fail:account:") and self.known_address
+            _count(key, allowed, exempt=exempt)
+
+    def succeeded(self) -> None:
+        cache.delete_many(
+            [key for counter, _ in self.counters for key in (counter, _block(counter))]
+        )
+
+    @property
+    def known_address(self) -> bool:
+        """Has the account signed in from this address before? Asked only when needed."""
+        if self._known_address is None:
+            self._known_address = self.ip is not None and (
+                DeviceSession.objects.filter(user__email=self.email, ip_address=self.ip).exists()
+            )
+        return self._known_address
+
+
+def _count(key: str, allowed: int, *, exempt) -> None:
+    now = time.time()
+    until = cache.get(_block(key))
+    if until is not None and until > now and not exempt:
+        raise _throttled(until - now)
+    cache.add(key, 0, FAILURE_MEMORY_SECONDS)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, FAILURE_MEMORY_SECONDS)
+        failures = 1
+    cache.touch(key, FAILURE_MEMORY_SECONDS)
+    if failures <= allowed or exempt:
+        return
+    wait = min(2 ** min(failures - allowed - 1, 20), BACKOFF_MAX_SECONDS)
+    # add() is atomic: of concurrent attempts past the limit, one gets this period's slot.
+    if not cache.add(_block(key), now + wait, math.ceil(wait)):
+        with contextlib.suppress(ValueError):
+            cache.decr(key)  # refused, not tried
+        raise _throttled((cache.get(_block(key)) or now + 1) - now)
+
+
+def _block(key: str) -> str:
+    return key + ":blocked-until"
+
+
+def _throttled(wait: float) -> Throttled:
+    return Throttled(
+        wait=max(1, math.ceil(wait)), detail="Too many failed sign-ins; wait before trying again."
+    )

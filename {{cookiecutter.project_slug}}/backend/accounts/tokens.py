@@ -2,6 +2,7 @@
 
 - Every token carries `sid`, the DeviceSession it belongs to; rotation keeps it.
 - Access tokens carry `email`, `name` and `role`, read from the user when they are issued.
+- No token of a session expires after the session's absolute cap (`expires_at`).
 - The database keeps a SHA-256 digest of each refresh token, never the token itself
   (simplejwt's OutstandingToken.token holds the raw JWT), so a leaked backup signs nobody in.
 - The token that replaces a rotated one has a jti derived from the rotated one's, so a retried
@@ -9,12 +10,15 @@
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import jwt
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
@@ -35,6 +39,21 @@ def successor_jti(jti: str) -> str:
         "accounts.tokens.successor_jti", jti, secret=api_settings.SIGNING_KEY, algorithm="sha256"
     )
     return digest.hexdigest()[:32]
+
+
+def verified_session_id(raw: str) -> str | None:
+    """The session id (`sid`) of a token we signed, access or refresh, even expired; None for
+    anything else. For ending the session a browser names (logout), never for authenticating."""
+    try:
+        payload = jwt.decode(
+            raw,
+            token_backend.get_verifying_key(raw),
+            algorithms=[token_backend.algorithm],
+            options={"verify_exp": False, "verify_aud": False},
+        )
+        return str(uuid.UUID(str(payload[SESSION_ID_CLAIM])))
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError):
+        return None
 
 
 class SessionAccessToken(AccessToken):
@@ -98,6 +117,10 @@ class SessionRefreshToken(RefreshToken):
         return self.get(SESSION_ID_CLAIM)
 
     @property
+    def user_id(self) -> str | None:
+        return self.get(api_settings.USER_ID_CLAIM)
+
+    @property
     def expires_at(self) -> datetime:
         return datetime_from_epoch(self["exp"])
 
@@ -131,9 +154,11 @@ def new_tokens(session, *, replacing: SessionRefreshToken | None = None) -> Toke
 
 
 def with_access(session, refresh: SessionRefreshToken) -> TokenPair:
-    """`refresh` and a new access token with the user's current claims."""
+    """`refresh` and a new access token with the user's current claims, expiring no later
+    than the session."""
     user = session.user
     access = refresh.access_token
+    access.set_exp(lifetime=min(access.lifetime, session.expires_at - access.current_time))
     access["email"] = user.email
     access["name"] = user.name
     access["role"] = user.role

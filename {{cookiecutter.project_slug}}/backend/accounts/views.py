@@ -6,6 +6,8 @@ sessions. Token flow for mobile and CLI clients, simplejwt's views with our seri
 token, token/refresh, token/blacklist.
 """
 
+import contextlib
+
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,9 +18,15 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from . import schema
+from . import schema, security_log
 from .authentication import enforce_csrf
-from .cookies import REFRESH_COOKIE, clear_auth_cookies, has_auth_cookies, set_auth_cookies
+from .cookies import (
+    clear_auth_cookies,
+    has_auth_cookies,
+    refresh_token_of,
+    sessions_named_by_cookies,
+    set_auth_cookies,
+)
 from .device_sessions import revoke_all_sessions, revoke_session
 from .models import DeviceSession
 from .rotation import RefreshRejected
@@ -29,7 +37,8 @@ from .serializers import (
     TokenRefreshSerializer,
     UserSerializer,
 )
-from .throttles import LoginEmailThrottle, LoginIPThrottle
+from .throttles import LoginIPThrottle
+from .tokens import SessionRefreshToken
 
 UNAUTHORIZED = OpenApiResponse(schema.DetailSerializer, description="Not signed in")
 
@@ -70,7 +79,8 @@ class CookieFlowView(jwt_views.TokenViewBase):
 
 class LoginView(CookieFlowView):
     serializer_class = TokenObtainSerializer
-    throttle_classes = (LoginIPThrottle, LoginEmailThrottle)
+    # Per account: accounts/throttles.py's LoginAttempt, in the serializer.
+    throttle_classes = (LoginIPThrottle,)
 
     @extend_schema(
         responses={
@@ -80,9 +90,13 @@ class LoginView(CookieFlowView):
         }
     )
     def post(self, request):
-        """Sign in; sets the `access` and `refresh` cookies."""
+        """Sign in; sets the `access` and `refresh` cookies. A session this browser still held
+        (someone else's on a shared computer, say) ends."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        for session_id in sessions_named_by_cookies(request):
+            revoke_session(session_id)
+            security_log.info("session_replaced", request, session=session_id)
         return self.respond_with_cookies(serializer)
 
 
@@ -94,7 +108,7 @@ class RefreshView(CookieFlowView):
     )
     def post(self, request):
         """Rotate the refresh cookie; sets new cookies."""
-        raw = request.COOKIES.get(REFRESH_COOKIE)
+        raw = refresh_token_of(request)
         if not raw:
             raise RefreshRejected("No refresh cookie.", "token_not_valid")
         serializer = self.get_serializer(data={"refresh": raw})
@@ -107,22 +121,30 @@ class LogoutView(jwt_views.TokenViewBase):
 
     @extend_schema(request=schema.LogoutSerializer, responses=schema.DetailSerializer)
     def post(self, request):
-        """Blacklist the refresh token (cookie, else `{"refresh"}` body), end its session,
-        delete both cookies. Logging out twice is not an error."""
-        raw = request.COOKIES.get(REFRESH_COOKIE) or None
-        if has_auth_cookies(request):
-            enforce_csrf(request)
-        if raw is None:
+        """End the session that the cookies name and delete them (browser); without cookies,
+        blacklist the `{"refresh"}` body's token and end its session. Logging out twice is not
+        an error."""
+        if not has_auth_cookies(request):
+            # Also what a cross-site form gets (SameSite keeps the cookies from it): it must
+            # not act, nor delete cookies.
             body = schema.LogoutSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            raw = body.validated_data.get("refresh")
-        if raw is not None:
-            try:
-                self.get_serializer(data={"refresh": raw}).is_valid(raise_exception=True)
-            except TokenError as exc:
-                # A stale cookie must not block signing out; a bad token in the body is an error.
-                if not request.COOKIES.get(REFRESH_COOKIE):
+            if (raw := body.validated_data.get("refresh")) is not None:
+                try:
+                    self.get_serializer(data={"refresh": raw}).is_valid(raise_exception=True)
+                except TokenError as exc:
                     raise InvalidToken(exc.args[0]) from exc
+            return Response({"detail": "Signed out."})
+
+        enforce_csrf(request)
+        # Whatever state the cookies are in (expired, rotated, one of them missing), the
+        # session they name ends; garbage never blocks signing out.
+        if (raw := refresh_token_of(request)) is not None:
+            with contextlib.suppress(TokenError):
+                SessionRefreshToken(raw).blacklist()
+        for session_id in sessions_named_by_cookies(request):
+            revoke_session(session_id)
+            security_log.info("logout", request, session=session_id)
         response = Response({"detail": "Signed out."})
         clear_auth_cookies(response)
         return response
@@ -133,6 +155,7 @@ class LogoutAllView(APIView):
     def post(self, request):
         """End every device session of the user, this one included."""
         count = revoke_all_sessions(request.user)
+        security_log.info("logout_everywhere", request, user=request.user.pk, sessions=count)
         response = Response({"detail": f"Signed out of {count} session(s)."})
         clear_auth_cookies(response)
         return response
@@ -159,6 +182,7 @@ class SessionDetailView(APIView):
         """Revoke one of the user's sessions (sign that device out)."""
         session = get_object_or_404(DeviceSession, pk=pk, user=request.user)
         revoke_session(session.pk)
+        security_log.info("session_revoked", request, user=request.user.pk, session=session.pk)
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if str(session.pk) == request.auth.get("sid"):
             clear_auth_cookies(response)
@@ -177,7 +201,7 @@ class SessionDetailView(APIView):
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
     serializer_class = TokenObtainSerializer
-    throttle_classes = (LoginIPThrottle, LoginEmailThrottle)
+    throttle_classes = (LoginIPThrottle,)
 
 
 @extend_schema(responses={200: schema.TokenPairSerializer, 401: schema.DetailSerializer})

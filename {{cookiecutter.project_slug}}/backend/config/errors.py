@@ -6,6 +6,9 @@ from rest_framework.views import exception_handler
 
 def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict):
+        # simplejwt lists which token classes it tried and why: internals, not for clients.
+        response.data.pop("messages", None)
     if response is not None and not (isinstance(response.data, dict) and "detail" in response.data):
         # Validation errors come as {"field": ["message"]}: keep them under "errors".
         response.data = {"detail": _summary(response.data), "errors": response.data}

@@ -1,16 +1,35 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .health import health
+
+
+def unless_docs_hidden(view):
+    """404 unless API_DOCS_PUBLIC (default: with DEBUG only): production need not publish a
+    map of its API."""
+
+    def docs(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return docs
+
 
 admin.site.site_header = "{{ cookiecutter.project_name }} admin"
 
 urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/health/", health, name="health"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/schema/", unless_docs_hidden(SpectacularAPIView.as_view()), name="schema"),
+    path(
+        "api/docs/",
+        unless_docs_hidden(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="docs",
+    ),
     path("admin/", admin.site.urls),
 ]
 
