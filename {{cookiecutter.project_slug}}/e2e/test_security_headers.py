@@ -65,3 +65,30 @@ def test_an_injected_script_does_not_run(page, base_url):
     assert violations and violations[0].startswith("script-src"), violations
     assert page.evaluate("window.__injected") is None
     expect(page.get_by_label("Email")).to_be_visible()  # the app itself still runs
+
+
+def console_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return errors
+
+
+def test_the_api_docs_work_under_the_apis_policy(page, api_url):
+    page.add_init_script(RECORD_VIOLATIONS)
+    errors = console_errors(page)
+    response = page.goto(f"{api_url}/api/docs/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    # Swagger UI has started, fetched the schema and listed the operations.
+    expect(page.locator(".opblock-summary-path", has_text="/api/auth/login/")).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_admin_login_works_under_the_apis_policy(page, api_url):
+    page.add_init_script(RECORD_VIOLATIONS)
+    errors = console_errors(page)
+    response = page.goto(f"{api_url}/admin/login/")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    expect(page.get_by_label("Email address")).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -31,6 +31,7 @@ from .models import DeviceSession, normalize_email
 
 BACKOFF_MAX_SECONDS = 15 * 60
 FAILURE_MEMORY_SECONDS = 60 * 60
+KNOWN_ADDRESS_SECONDS = 90 * 86400
 
 
 class LoginIPThrottle(SimpleRateThrottle):
@@ -59,31 +60,35 @@ class LoginAttempt:
             (f"login-fail:account:{self.account_digest}", settings.LOGIN_FAILURES_PER_ACCOUNT),
         ]
         self._known_address = None
+        self._known_key = f"login-known:{self.account_digest}:{self.ip}"
 
     def begin(self) -> None:
-        for key, allowed in self.counters:
-            exempt = key.startswith("login-fail:account:") and self.known_address
-            _count(key, allowed, exempt=exempt)
+        client, account = self.counters
+        _count(*client, exempt=lambda: False)
+        _count(*account, exempt=lambda: self.known_address)
 
     def succeeded(self) -> None:
-        cache.delete_many(
-            [key for counter, _ in self.counters for key in (counter, _block(counter))]
-        )
+        cache.delete_many([key for name, _ in self.counters for key in (name, _block(name))])
+        if self.ip is not None:
+            cache.set(self._known_key, True, KNOWN_ADDRESS_SECONDS)
 
     @property
     def known_address(self) -> bool:
-        """Has the account signed in from this address before? Asked only when needed."""
+        """Has the account signed in from this address before (a device session from it, or
+        any successful sign-in, the admin's included)? Asked only when a limit is reached."""
         if self._known_address is None:
             self._known_address = self.ip is not None and (
-                DeviceSession.objects.filter(user__email=self.email, ip_address=self.ip).exists()
+                cache.get(self._known_key) is not None
+                or DeviceSession.objects.filter(user__email=self.email, ip_address=self.ip).exists()
             )
         return self._known_address
 
 
 def _count(key: str, allowed: int, *, exempt) -> None:
+    """Count an attempt on counter `key`; Throttled while its backoff holds, unless exempt()."""
     now = time.time()
     until = cache.get(_block(key))
-    if until is not None and until > now and not exempt:
+    if until is not None and until > now and not exempt():
         raise _throttled(until - now)
     cache.add(key, 0, FAILURE_MEMORY_SECONDS)
     try:
@@ -92,9 +97,10 @@ def _count(key: str, allowed: int, *, exempt) -> None:
         cache.add(key, 1, FAILURE_MEMORY_SECONDS)
         failures = 1
     cache.touch(key, FAILURE_MEMORY_SECONDS)
-    if failures <= allowed or exempt:
+    if failures < allowed or exempt():
         return
-    wait = min(2 ** min(failures - allowed - 1, 20), BACKOFF_MAX_SECONDS)
+    # The allowed-th failure starts the backoff: the next attempt waits 1 s, then 2 s, 4 s...
+    wait = min(2 ** min(failures - allowed, 20), BACKOFF_MAX_SECONDS)
     # add() is atomic: of concurrent attempts past the limit, one gets this period's slot.
     if not cache.add(_block(key), now + wait, math.ceil(wait)):
         with contextlib.suppress(ValueError):

@@ -94,9 +94,9 @@ class LoginView(CookieFlowView):
         (someone else's on a shared computer, say) ends."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        for session_id in sessions_named_by_cookies(request):
-            revoke_session(session_id)
-            security_log.info("session_replaced", request, session=session_id)
+        for session in DeviceSession.objects.filter(pk__in=sessions_named_by_cookies(request)):
+            revoke_session(session.pk)
+            security_log.info("session_replaced", request, user=session.user_id, session=session.pk)
         return self.respond_with_cookies(serializer)
 
 
@@ -142,9 +142,9 @@ class LogoutView(jwt_views.TokenViewBase):
         if (raw := refresh_token_of(request)) is not None:
             with contextlib.suppress(TokenError):
                 SessionRefreshToken(raw).blacklist()
-        for session_id in sessions_named_by_cookies(request):
-            revoke_session(session_id)
-            security_log.info("logout", request, session=session_id)
+        for session in DeviceSession.objects.filter(pk__in=sessions_named_by_cookies(request)):
+            revoke_session(session.pk)
+            security_log.info("logout", request, user=session.user_id, session=session.pk)
         response = Response({"detail": "Signed out."})
         clear_auth_cookies(response)
         return response

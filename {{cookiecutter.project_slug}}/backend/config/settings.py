@@ -12,46 +12,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from .env import env_bool, env_int, env_list, is_low_entropy, untrusted_web_origin
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
-
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    if value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def is_low_entropy(value: str) -> bool:
-    """True for keys anyone could guess or reproduce: short, few distinct characters, or a
-    repeated pattern ('12345' * 10), where few of the 4-character windows differ."""
-    windows = {value[i : i + 4] for i in range(len(value) - 3)}
-    return (
-        len(value) < 50
-        or len(set(value)) < 10
-        or len(windows) < 0.9 * (len(value) - 3)
-        or value.startswith("django-insecure")
-    )
-
 
 # --- Core ---------------------------------------------------------------------------------------
 
@@ -251,23 +215,9 @@ LOCAL_TRIAL = env_bool("LOCAL_TRIAL", False)
 WEB_ORIGINS = env_list("WEB_ORIGIN", "http://localhost:{{ cookiecutter.web_port }}" if DEBUG else "")
 
 
-def _check_web_origins(origins: list[str]) -> None:
-    """With DEBUG off, credentialed CORS and CSRF trust only what was set on purpose: https
-    origins, or http on this machine for a LOCAL_TRIAL."""
-    if not origins:
-        raise ImproperlyConfigured("WEB_ORIGIN must be set when DJANGO_DEBUG is off.")
-    local = ("http://localhost", "http://127.0.0.1", "http://[::1]")
-    for origin in origins:
-        is_local = origin.rstrip("/") in local or origin.startswith(tuple(o + ":" for o in local))
-        if not origin.startswith("https://") and not (LOCAL_TRIAL and is_local):
-            raise ImproperlyConfigured(
-                f"WEB_ORIGIN must be https:// when DJANGO_DEBUG is off, not {origin!r} (for a "
-                "trial on this machine over http://localhost, also set LOCAL_TRIAL=1)."
-            )
-
-
-if not DEBUG:
-    _check_web_origins(WEB_ORIGINS)
+# With DEBUG off, credentialed CORS and CSRF trust only what was set on purpose.
+if not DEBUG and (problem := untrusted_web_origin(WEB_ORIGINS, local_trial=LOCAL_TRIAL)):
+    raise ImproperlyConfigured(problem)
 
 COOKIE_SECURE = env_bool("COOKIE_SECURE", not DEBUG)
 COOKIE_DOMAIN = os.environ.get("COOKIE_DOMAIN") or None

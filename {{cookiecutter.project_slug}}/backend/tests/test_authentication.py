@@ -4,6 +4,7 @@ through for longer than it says."""
 
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -171,3 +172,37 @@ def test_an_expired_token_is_refused(user, time_machine):
     response = client.get("/api/auth/me/")
     assert response.status_code == 401
     assert response.json()["code"] == "token_not_valid"
+
+
+# --- Security review: no access token outlives its session's absolute cap -----------------------
+
+
+def test_access_tokens_expire_no_later_than_the_session(settings, user):
+    settings.SESSION_MAX_LIFETIME = 60  # shorter than the access lifetime
+    assert settings.JWT_ACCESS_TOKEN_LIFETIME > 60
+    pair = obtain_pair()
+    session = DeviceSession.objects.get()
+    claims = jwt.decode(pair["access"], options={"verify_signature": False})
+    assert claims["exp"] <= session.expires_at.timestamp()
+    assert pair["access_expires_at"] == pair["refresh_expires_at"]
+
+
+def test_refreshed_access_tokens_expire_no_later_than_the_session(settings, user):
+    pair = obtain_pair()
+    DeviceSession.objects.update(expires_at=timezone.now() + timedelta(seconds=30))
+    refreshed = make_client().post(
+        "/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json"
+    )
+    assert refreshed.status_code == 200
+    claims = jwt.decode(refreshed.json()["access"], options={"verify_signature": False})
+    assert claims["exp"] <= DeviceSession.objects.get().expires_at.timestamp()
+
+
+def test_a_session_past_its_cap_is_refused_whatever_the_token_says(settings, user):
+    settings.AUTH_CACHE_SECONDS = 0
+    client = bearer(obtain_pair()["access"])
+    assert client.get("/api/auth/me/").status_code == 200
+    DeviceSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get("/api/auth/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_revoked"

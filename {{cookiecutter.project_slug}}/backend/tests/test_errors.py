@@ -70,3 +70,15 @@ def test_wrong_method_is_405(db):
     response = make_client().get("/api/auth/login/")
     assert response.status_code == 405
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJhbGciOiJIUzI1NiJ9.e30.bad-signature"])
+def test_401_bodies_name_no_internals(db, token):
+    """simplejwt lists the token classes it tried (`messages`): not for clients."""
+    client = make_client()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get("/api/auth/me/")
+    assert response.status_code == 401
+    body = response.json()
+    assert set(body) <= {"detail", "code"}, body
+    assert "AccessToken" not in response.content.decode()  # a class name

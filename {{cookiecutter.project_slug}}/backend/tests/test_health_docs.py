@@ -1,3 +1,11 @@
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 
@@ -82,3 +90,59 @@ def test_docs_are_served_from_local_assets(db):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn." not in html and "unpkg" not in html
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+# --- Security review: docs switchable off, a CSP on the API's pages -----------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/docs/?script="])
+def test_docs_can_be_switched_off(db, settings, path):
+    settings.API_DOCS_PUBLIC = False
+    response = make_client().get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_docs_are_off_by_default_in_production():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.API_DOCS_PUBLIC)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
+        "WEB_ORIGIN": "https://app.example.com",
+        "NUM_PROXIES": "1",
+    }
+    env.pop("API_DOCS_PUBLIC", None)
+    backend = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=backend, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_docs_page_runs_no_inline_script_and_carries_a_csp(db):
+    response = make_client().get("/api/docs/")
+    html = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []  # every script is a file
+    script = make_client().get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/api/auth/me/", "/no-such-page/"])
+def test_every_api_response_carries_a_csp(db, path):
+    response = make_client().get(path)
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    if response["Content-Type"].startswith("text/html"):
+        assert "script-src 'self'" in policy
+    else:
+        assert policy.startswith("default-src 'none'")

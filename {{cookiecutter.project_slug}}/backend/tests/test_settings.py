@@ -1,18 +1,28 @@
 """Start-up rules: run as separate processes, as a server would start."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management.utils import get_random_secret_key
 from django.test import override_settings
 
 from accounts.checks import rotation_needs_blacklist
+from config.env import is_low_entropy, untrusted_web_origin
 
 BACKEND = Path(__file__).resolve().parent.parent
-REAL_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
-REAL_JWT_KEY = "j" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789"
+REAL_KEY = "Xq3vN8pL2mR7sT1wY6zB4cD9fG0hJ5kA-uE_iO3aQ8rW2tY7uI1oP6lK4jH9gF0dS"
+REAL_JWT_KEY = "mZ7nX2bV9cL4kJ1hG6fD3sA8pO5iU0yT-rE_wQ2eR7tY4uI9oP1aS6dF3gH8jK0lZ"
+# What a production backend/.env must set besides the keys.
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": REAL_KEY,
+    "WEB_ORIGIN": "https://app.example.com",
+    "NUM_PROXIES": "1",
+}
 
 
 def run(*args, **env):
@@ -20,6 +30,9 @@ def run(*args, **env):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "JWT_SIGNING_KEY": REAL_JWT_KEY,
+        "WEB_ORIGIN": "https://app.example.com",
+        "NUM_PROXIES": "1",
+        "LOCAL_TRIAL": "0",
         **env,
     }
     return subprocess.run(
@@ -27,18 +40,40 @@ def run(*args, **env):
     )
 
 
-@pytest.mark.parametrize("key", ["", "short", "django-insecure-" + "x" * 60, "a" * 60])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "short",
+        "django-insecure-" + "x" * 60,
+        "a" * 60,
+        "12345" * 10,  # 5 different characters were enough before the security review
+        "0123456789abcdefghijklmnopqrstuvwxyz" * 2,  # 36 different ones, repeated
+        "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    ],
+)
+def test_low_entropy_keys_are_recognised(key):
+    assert is_low_entropy(key)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [REAL_KEY, secrets.token_urlsafe(50), secrets.token_hex(32), get_random_secret_key()],
+)
+def test_random_keys_are_accepted(key):
+    assert not is_low_entropy(key)
+
+
+@pytest.mark.parametrize("key", ["", "12345" * 10])
 def test_refuses_to_start_without_a_real_secret_key_when_debug_is_off(key):
-    result = run("manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key)
+    result = run("manage.py", "check", **{**PRODUCTION, "DJANGO_SECRET_KEY": key})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 @pytest.mark.parametrize("key", ["", "short", REAL_KEY])
 def test_refuses_to_start_without_its_own_jwt_signing_key_when_debug_is_off(key):
-    result = run(
-        "manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=REAL_KEY, JWT_SIGNING_KEY=key
-    )
+    result = run("manage.py", "check", **{**PRODUCTION, "JWT_SIGNING_KEY": key})
     assert result.returncode != 0
     assert "JWT_SIGNING_KEY" in result.stderr
 
@@ -56,7 +91,7 @@ VERIFY = (
 
 def test_the_two_keys_rotate_independently():
     other_key, other_jwt_key = REAL_KEY[::-1], REAL_JWT_KEY[::-1]
-    keys = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": REAL_KEY, "JWT_SIGNING_KEY": REAL_JWT_KEY}
+    keys = {**PRODUCTION, "JWT_SIGNING_KEY": REAL_JWT_KEY}
     signed = run("-c", SIGN, **keys)
     assert signed.returncode == 0, signed.stderr
     token = signed.stdout.strip()
@@ -75,8 +110,78 @@ def test_the_two_keys_rotate_independently():
 
 
 def test_starts_with_a_real_secret_key():
-    result = run("manage.py", "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=REAL_KEY)
+    result = run("manage.py", "check", **PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("origins", "local_trial"),
+    [
+        ([], False),  # unset: no development default with DEBUG off
+        (["http://localhost:3000"], False),  # the development value
+        (["http://app.example.com"], False),
+        (["http://app.example.com"], True),  # a trial is local only
+        (["https://app.example.com", "http://localhost:3000"], False),
+        (["http://localhost.evil.example"], True),
+        (["http://localhost@evil.example"], True),
+        (["javascript://localhost"], True),
+    ],
+)
+def test_untrustworthy_web_origins_are_recognised(origins, local_trial):
+    assert untrusted_web_origin(origins, local_trial=local_trial)
+
+
+@pytest.mark.parametrize(
+    ("origins", "local_trial"),
+    [
+        (["https://app.example.com"], False),
+        (["https://app.example.com", "https://portal.example.org"], False),
+        (["http://localhost:3000"], True),
+        (["http://127.0.0.1:3123"], True),
+        (["http://[::1]:3000"], True),
+        (["http://localhost"], True),
+    ],
+)
+def test_trustworthy_web_origins_are_accepted(origins, local_trial):
+    assert untrusted_web_origin(origins, local_trial=local_trial) is None
+
+
+@pytest.mark.parametrize(
+    ("origin", "local_trial", "starts"),
+    [
+        ("", "0", False),
+        ("http://localhost:3000", "0", False),
+        ("http://localhost:3000", "1", True),
+    ],
+)
+def test_web_origin_is_checked_at_start_when_debug_is_off(origin, local_trial, starts):
+    env = {**PRODUCTION, "WEB_ORIGIN": origin, "LOCAL_TRIAL": local_trial}
+    result = run("manage.py", "check", **env)
+    assert (result.returncode == 0) is starts, result.stderr
+    if not starts:
+        assert "WEB_ORIGIN" in result.stderr
+
+
+def test_refuses_to_run_commands_without_num_proxies_when_debug_is_off():
+    env = {**PRODUCTION, "NUM_PROXIES": ""}
+    result = run("manage.py", "check", **env)
+    assert result.returncode != 0
+    assert "accounts.E002" in result.stderr and "NUM_PROXIES" in result.stderr
+    assert run("manage.py", "check", **{**env, "NUM_PROXIES": "0"}).returncode == 0
+    assert run("manage.py", "check", DJANGO_DEBUG="1", NUM_PROXIES="").returncode == 0
+
+
+def test_production_cookie_names_carry_the_prefixes():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_NAME)"
+    )
+    result = run("-c", code, **PRODUCTION)
+    assert result.stdout.split() == ["__Host-csrftoken", "__Host-sessionid"], result.stderr
+    shared = run("-c", code, **PRODUCTION, COOKIE_DOMAIN=".example.com")
+    assert shared.stdout.split() == ["__Secure-csrftoken", "__Host-sessionid"], shared.stderr
+    development = run("-c", code, DJANGO_DEBUG="1")
+    assert development.stdout.split() == ["csrftoken", "sessionid"], development.stderr
 
 
 def test_deploy_check_is_clean_with_production_settings():
@@ -86,8 +191,7 @@ def test_deploy_check_is_clean_with_production_settings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=REAL_KEY,
+        **PRODUCTION,
         DJANGO_ALLOWED_HOSTS="api.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -126,5 +230,5 @@ def test_rotation_without_the_blacklist_app_fails_the_checks(settings):
 @pytest.mark.parametrize(("debug", "secure"), [("0", "True"), ("1", "False")])
 def test_cookies_are_secure_unless_debug(debug, secure):
     code = "import django; django.setup(); from django.conf import settings as s; print(s.COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
-    result = run("-c", code, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY=REAL_KEY)
+    result = run("-c", code, **{**PRODUCTION, "DJANGO_DEBUG": debug})
     assert result.stdout.split() == [secure, secure], result.stderr

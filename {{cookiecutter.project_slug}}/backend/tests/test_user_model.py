@@ -1,12 +1,12 @@
 import pytest
 from django.contrib import admin
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.core.management import call_command
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.core.management import CommandError, call_command
 
 from accounts.models import DeviceSession, User
 from config import settings as configured
 
-from .conftest import PASSWORD, login
+from .conftest import PASSWORD, login, make_client, obtain_pair, with_csrf
 
 
 @pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_models_are_registered_in_the_admin():
 
 @pytest.mark.django_db
 def test_admin_lists_users_and_sessions(client):
-    boss = User.objects.create_superuser(email="boss@example.com", password="x" * 12)
+    boss = User.objects.create_superuser(email="boss@example.com", password="a long admin password")
     client.force_login(boss)
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get("/admin/accounts/devicesession/").status_code == 200
@@ -68,3 +68,98 @@ def test_a_pbkdf2_hash_still_signs_in_and_is_upgraded_to_argon2(real_hashers, br
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$")
     assert user.check_password(PASSWORD)
+
+
+# --- Security review: a new password or a deactivation ends every session -----------------------
+
+
+def signed_in_twice(user) -> tuple:
+    """Two devices of `user`: (browser client, Bearer pair)."""
+    browser = with_csrf(make_client())
+    assert login(browser, email=user.email).status_code == 200
+    return browser, obtain_pair(email=user.email)
+
+
+def assert_signed_out(browser, pair):
+    assert browser.get("/api/auth/me/").status_code == 401
+    assert browser.post("/api/auth/refresh/").status_code == 401
+    bearer = make_client()
+    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    assert bearer.get("/api/auth/me/").status_code == 401
+    refreshed = make_client().post(
+        "/api/auth/token/refresh/", {"refresh": pair["refresh"]}, format="json"
+    )
+    assert refreshed.status_code == 401
+
+
+def test_a_new_password_ends_every_session(user):
+    browser, pair = signed_in_twice(user)
+    user.set_password("a brand new passphrase")
+    user.save()
+    assert not DeviceSession.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert_signed_out(browser, pair)
+
+
+def test_a_password_hash_changed_by_any_code_path_ends_every_session(user):
+    browser, pair = signed_in_twice(user)
+    fresh = User.objects.get(pk=user.pk)  # another instance, as the shell or a form would load
+    fresh.password = make_password("set from the shell")
+    fresh.save(update_fields=["password"])
+    assert_signed_out(browser, pair)
+
+
+def test_a_password_changed_in_the_admin_ends_every_session(user, client):
+    browser, pair = signed_in_twice(user)
+    boss = User.objects.create_superuser(email="boss@example.com", password="a long admin password")
+    client.force_login(boss)
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "changed by the admin 42", "password2": "changed by the admin 42"},
+    )
+    assert response.status_code == 302, response.content
+    assert_signed_out(browser, pair)
+
+
+def test_deactivating_ends_every_session_and_reactivating_revives_none(user):
+    browser, pair = signed_in_twice(user)
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()
+    assert_signed_out(browser, pair)
+    assert login(browser, email=user.email).status_code == 200  # a new sign-in works
+
+
+def test_other_changes_end_no_session(user):
+    browser, pair = signed_in_twice(user)
+    user.name = "Ada King"
+    user.save()
+    User.objects.get(pk=user.pk).save(update_fields=["last_login"])
+    assert DeviceSession.objects.filter(user=user, revoked_at__isnull=True).count() == 2
+    assert browser.get("/api/auth/me/").status_code == 200
+    bearer = make_client()
+    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    assert bearer.get("/api/auth/me/").status_code == 200
+
+
+def test_a_hash_upgraded_at_sign_in_ends_no_session(real_hashers, browser):
+    """Signing in rehashes an older hash with Argon2: the same password, not a change."""
+    older = PBKDF2PasswordHasher().encode(PASSWORD, "pbkdf2salt", iterations=1000)
+    user = User.objects.create(email="ada@example.com", password=older)
+    pair = obtain_pair()  # the sign-in that upgrades the hash
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
+    assert DeviceSession.objects.get(user=user).revoked_at is None
+    assert login(browser).status_code == 200
+    assert DeviceSession.objects.filter(user=user, revoked_at__isnull=True).count() == 2
+    assert pair["access"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("password", ["12345678", "password", "boss@example.com"])
+def test_createsuperuser_refuses_a_weak_password(monkeypatch, password):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "boss@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", password)
+    with pytest.raises(CommandError):
+        call_command("createsuperuser", interactive=False, verbosity=0)
+    assert not User.objects.exists()
