@@ -84,4 +84,9 @@ class DeviceSessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke (sign the device out)")
     def revoke(self, request, queryset):
+        sessions = list(queryset.filter(revoked_at__isnull=True).values_list("pk", "user_id"))
         queryset.revoke()
+        for session_id, user_id in sessions:
+            security_log.info(
+                "session_revoked", request, user=user_id, session=session_id, by=request.user.pk
+            )

@@ -73,26 +73,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
         with transaction.atomic():
-            ends_sessions = self._ends_sessions(kwargs.get("update_fields"))
+            reason = self._reason_to_end_sessions(kwargs.get("update_fields"))
             super().save(*args, **kwargs)
-            if ends_sessions:
+            if reason:
                 # Every device signs in again: a new password locks out whoever knew the old
                 # one, and a deactivated account must not come back to its old sessions.
-                DeviceSession.objects.filter(user=self).revoke()
+                count = DeviceSession.objects.filter(user=self).revoke()
+                from . import security_log  # noqa: PLC0415  (it imports this module)
 
-    def _ends_sessions(self, update_fields) -> bool:
-        """Does this save change the password hash, or deactivate the user? Whatever the code
-        path (set_password, the admin, the shell), except a hash upgraded at sign-in (the same
-        password, hashed anew: see check_password)."""
+                security_log.info("sessions_revoked", user=self.pk, reason=reason, sessions=count)
+
+    def _reason_to_end_sessions(self, update_fields) -> str | None:
+        """Why this save ends the user's sessions: it changes the password hash, or deactivates
+        the user, whatever the code path (set_password, the admin, the shell); except a hash
+        upgraded at sign-in (the same password, hashed anew: check_password). None if not."""
         if self._state.adding or (
             update_fields is not None and not {"password", "is_active"} & set(update_fields)
         ):
-            return False
+            return None
         stored = type(self).objects.filter(pk=self.pk).values("password", "is_active").first()
         if stored is None:
-            return False
-        password_changed = stored["password"] != self.password and not self._upgrading_hash
-        return password_changed or (stored["is_active"] and not self.is_active)
+            return None
+        if stored["password"] != self.password and not self._upgrading_hash:
+            return "password_changed"
+        if stored["is_active"] and not self.is_active:
+            return "deactivated"
+        return None
 
     _upgrading_hash = False
 

@@ -228,3 +228,14 @@ def test_a_forged_user_agent_cannot_forge_fields(caplog, user):
     assert record.user_agent == forged
     assert repr(forged) in record.getMessage()
     assert not events(caplog, "login")
+
+
+@pytest.mark.parametrize("change", ["password_changed", "deactivated"])
+def test_sessions_ended_by_a_password_change_or_deactivation(caplog, signed_in, user, change):
+    if change == "password_changed":
+        user.set_password("another long passphrase")
+    else:
+        user.is_active = False
+    user.save()
+    record = the_event(caplog, "sessions_revoked", logging.INFO)
+    assert (record.user, record.reason, record.sessions) == (user.pk, change, 1)
