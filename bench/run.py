@@ -975,15 +975,20 @@ def write_results(body: list[str]) -> None:
 
 
 def server_env(redis: bool) -> dict:
-    """Production settings (`DJANGO_DEBUG=0`, fresh keys) over plain http on 127.0.0.1, with
-    login throttling out of the way; the cache in Redis database REDIS_DB when `redis`."""
+    """Production settings (`DJANGO_DEBUG=0`, fresh keys) over plain http on 127.0.0.1
+    (`LOCAL_TRIAL=1`, clients connecting directly), with the per-address login rate out of the
+    way (every sign-in comes from 127.0.0.1; none fails, so the failure limits stay as they are);
+    the cache in Redis database REDIS_DB when `redis`."""
     return {
         "DJANGO_DEBUG": "0",
+        "LOCAL_TRIAL": "1",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "COOKIE_SECURE": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WEB_ORIGIN": "http://localhost",
+        "NUM_PROXIES": "0",
         "LOGIN_THROTTLE_RATE": "100000/min",
         "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}" if redis else "",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

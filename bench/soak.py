@@ -13,7 +13,8 @@ slow). Refreshes go through a relay (LossyRoute) that can lose answers; the rest
 Afterwards, from the clients' logs and the database: sign-outs nobody asked for, refresh tokens
 that were rotated twice (successful refreshes presenting one token that handed out two
 different successors), 5xx answers or failed connections outside the outage windows, sessions
-revoked that their user did not end.
+revoked that their user did not end (signing out ends one, and so does signing in again from a
+browser whose cookies still name it: the server revokes that older session on purpose).
 Ends with exactly (one line)
 
     soak: requests=N refreshes=N users=N unexpected_logouts=N double_rotations=N
@@ -68,8 +69,10 @@ class Tally:
     # grace gets the same one again; two different ones would be a double rotation)
     successors: defaultdict = field(default_factory=lambda: defaultdict(set))
     outages: list = field(default_factory=list)  # (start, end) of each fault's outage
-    # Session ids that ended with their user knowing: signed out of, or counted as a logout.
+    # Session ids that ended with their user knowing: signed out of, counted as a logout, or
+    # ended by a sign-in from the browser that still held it (the server ends that one).
     ended: set = field(default_factory=set)
+    replaced: int = 0  # sessions named by the cookies a sign-in was sent with (which it ends)
     lost_sessions: int = 0  # revoked, but not by their user's sign-out
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -89,6 +92,7 @@ class Browser:
         self.csrf = ""
         self.signed_in = False
         self.signing_out = False
+        self.generation = 0  # sign-ins so far: a tab seeing it change knows another signed in
         self.rejection = ""
         self.lost_session = ""  # the session a failed refresh presented a token of
 
@@ -106,16 +110,31 @@ class Browser:
             return None
         return response
 
+    def held_sessions(self) -> set[str]:
+        """The sessions the jar's token cookies name: what a logout or a sign-in from this
+        browser ends."""
+        tokens = (self.session.cookies.get(name) for name in ("access", "refresh"))
+        return {session_id(token) for token in tokens if token}
+
     def sign_in(self) -> None:
+        """Sign in, the cookies in the jar as they are. Callers hold the refresh lock (or no tab
+        runs yet), so no other response changes the token cookies meanwhile."""
         while True:
             response = self.request("GET", "/api/auth/csrf/")
             if response is not None:
                 self.csrf = response.json()["csrfToken"]
+                # A session the jar still holds (the one whose refresh was refused) ends with
+                # this sign-in, on purpose: the server revokes what the cookies name.
+                held = self.held_sessions()
+                with self.tally.lock:
+                    self.tally.ended |= held
                 body = {"email": self.email, "password": PASSWORD}
                 headers = {"X-CSRFToken": self.csrf}
                 response = self.request("POST", "/api/auth/login/", json=body, headers=headers)
                 if response is not None and response.status_code == 200:
+                    self.tally.add(replaced=len(held))
                     self.signed_in = True
+                    self.generation += 1
                     return
             time.sleep(0.5)
 
@@ -158,7 +177,7 @@ class Browser:
             if rng.random() < VOLUNTARY_LOGOUT_CHANCE:
                 self.sign_out_and_in()
                 continue
-            access = self.session.cookies.get("access")
+            access, generation = self.session.cookies.get("access"), self.generation
             response = self.request("GET", "/api/auth/me/")
             if response is None or response.status_code == 200:
                 continue
@@ -168,17 +187,25 @@ class Browser:
                 and not self.refresh(access)
                 and not self.signing_out
             ):
-                since = time.monotonic() - STARTED
-                self.tally.unexpected_logouts.append(
-                    (self.email, f"{self.rejection} at {since:.1f}s")
-                )
+                self.signed_out(generation)
+
+    def signed_out(self, generation: int) -> None:
+        """A refresh was refused: the user is signed out, and signs in again, once for all the
+        browser's tabs (as the web client sends them all to the login page)."""
+        with self.refresh_lock:
+            if self.generation != generation:
+                return  # another tab has signed in again already
+            since = time.monotonic() - STARTED
+            self.tally.unexpected_logouts.append((self.email, f"{self.rejection} at {since:.1f}s"))
+            with self.tally.lock:
                 self.tally.ended.add(self.lost_session)  # counted here, not again as lost
-                self.sign_in()
+            self.sign_in()
 
     def sign_out_and_in(self) -> None:
         with self.refresh_lock:
             self.signing_out = True
-            self.tally.ended.add(session_id(self.session.cookies.get("refresh")))
+            with self.tally.lock:
+                self.tally.ended |= self.held_sessions()
             self.request("POST", "/api/auth/logout/", headers={"X-CSRFToken": self.csrf})
             self.session.cookies.clear()
             self.signed_in = False
@@ -333,6 +360,7 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
     )
     backend = Server(app, work, workers=WORKERS)
     route = LossyRoute(backend.port)
+    replaced_before = tally.replaced
     try:
         app.manage("migrate", "--noinput")
         app.manage(
@@ -379,10 +407,14 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         )
         revoked = {word for word in output.split() if is_uuid(word)}
         lost = revoked - tally.ended
-        log(f"{database}: {len(revoked)} sessions revoked, {len(lost)} not by their user")
+        log(
+            f"{database}: {len(revoked)} sessions revoked, {len(lost)} not by their user; "
+            f"{tally.replaced - replaced_before} signed in over by their browser"
+        )
         # Refreshes whose answer was lost, retried and answered with the same successor
-        # (accounts/rotation.py logs each): each would have signed its user out otherwise.
-        again = backend.log_path.read_text().count("Rotated refresh token presented again")
+        # (accounts/rotation.py logs each, as a security event): each would have signed its
+        # user out otherwise.
+        again = backend.log_path.read_text().count("event=refresh_grace_replay ")
         log(
             f"{database}: {route.dropped} refresh answers lost; {again} times a rotated token "
             "presented again got its successor again"

@@ -3,7 +3,8 @@
     python tests/fuzz.py [--examples N] [--project DIR]    (`make fuzz` at the template root)
 
 Bakes the default project (or takes one whose backend/.venv is installed), serves its backend
-with gunicorn and production settings (`DJANGO_DEBUG=0`, over plain http), and sends every
+with gunicorn and production settings (`DJANGO_DEBUG=0`, over plain http with `LOCAL_TRIAL=1`,
+the docs public with `API_DOCS_PUBLIC=1`, login throttling out of the way), and sends every
 operation of `/api/schema/` generated requests, valid ones and invalid ones, three ways:
 anonymous, with a valid `Authorization: Bearer` token, and with valid cookies (plus the CSRF
 token). Every response must be no 5xx and conform to the schema: a documented status code,
@@ -83,12 +84,20 @@ class Backend:
             "LANG": "C.UTF-8",
             "DJANGO_SETTINGS_MODULE": "fuzz_settings",
             "DJANGO_DEBUG": "0",
+            "LOCAL_TRIAL": "1",  # production settings over plain http, on this machine
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "WEB_ORIGIN": "http://localhost",
+            "NUM_PROXIES": "0",  # clients connect directly
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "COOKIE_SECURE": "0",
+            "API_DOCS_PUBLIC": "1",  # the fuzz reads /api/schema/
+            # Throttling out of the way: the fuzz signs in over and over, often with a wrong
+            # password, from one address and for one account.
             "LOGIN_THROTTLE_RATE": "1000000/min",
+            "LOGIN_FAILURES_PER_CLIENT": "1000000",
+            "LOGIN_FAILURES_PER_ACCOUNT": "1000000",
             "DATABASE_URL": f"sqlite:///{work / 'fuzz.sqlite3'}",
             "PYTHONPATH": str(backend),
         }

@@ -24,8 +24,8 @@ def project_env(**overrides: str) -> dict:
         key: value
         for key, value in os.environ.items()
         # Nothing from an enclosing make, virtualenv or pytest run leaks into the project's.
-        if not key.startswith(("MAKE", "MFLAGS", "VIRTUAL_ENV", "PYTEST_", "JWT_"))
-        and key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG"}
+        if not key.startswith(("MAKE", "MFLAGS", "VIRTUAL_ENV", "PYTEST_", "JWT_", "DJANGO_"))
+        and key not in {"DATABASE_URL", "REDIS_URL", "WEB_ORIGIN", "NUM_PROXIES", "LOCAL_TRIAL"}
     }
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["UV_PYTHON_DOWNLOADS"] = "never"

@@ -254,13 +254,16 @@ def test_prod_compose_runs_the_production_images(baked):
     assert backend["depends_on"]["db"] == {"condition": "service_healthy"}
     assert web["depends_on"] == {"backend": {"condition": "service_healthy"}}
 
-    # The same variables as development: backend/.env, production mode forced.
+    # The same variables as development: backend/.env, production mode forced. What only the
+    # deployment knows (how many proxies stand in front, the web client's origin) is left to
+    # backend/.env, which must set it (README, "Deploying").
     defaults = {"POSTGRES_PASSWORD": "x"}
     for service in (migrate, housekeeping, backend):
         assert service["env_file"] == ["backend/.env"]
         environment = resolve(service["environment"], defaults)
         assert environment["DJANGO_DEBUG"] == "0"
         assert urlsplit(environment["DATABASE_URL"]).hostname == "db"
+        assert not {"NUM_PROXIES", "WEB_ORIGIN", "LOCAL_TRIAL"} & set(environment)
     assert resolve(backend["ports"], defaults) == [f"127.0.0.1:{a['api_port']}:8000"]
     assert resolve(web["ports"], defaults) == [f"127.0.0.1:{a['web_port']}:3000"]
     assert resolve(web["build"]["args"], defaults) == {
@@ -652,7 +655,8 @@ def production_api(installed_stack, tmp_path_factory):
     stages = dockerfile_stages(backend / "Dockerfile")
     final = stages[-1]
     # The image's ENV (its virtualenv is backend/.venv here), the compose file's DJANGO_DEBUG,
-    # and what a production backend/.env sets; PostgreSQL stands in as SQLite.
+    # and what a production backend/.env sets (README, "Deploying": behind the host's TLS proxy);
+    # PostgreSQL stands in as SQLite.
     image_env = {**stages[1].env(), **final.env()}
     env = container_env(
         project,
@@ -663,6 +667,7 @@ def production_api(installed_stack, tmp_path_factory):
             "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": API_HOST,
             "WEB_ORIGIN": WEB_ORIGIN,
+            "NUM_PROXIES": "1",
             "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
             "PORT": str(port),
             "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",  # here, not on every interface
@@ -721,6 +726,9 @@ def test_production_api_serves_under_gunicorn_with_debug_off(production_api):
     # DEBUG off: JSON errors, no debug page; an unknown host is refused.
     status, _, body = request("GET", port, "/no-such-page/", https())
     assert status == 404 and json.loads(body) == {"detail": "Not found."}
+    # The API docs too, without API_DOCS_PUBLIC=1.
+    for path in ("/api/schema/", "/api/docs/"):
+        assert request("GET", port, path, https())[0] == 404, path
     assert request("GET", port, "/api/health/", {"Host": "evil.example"})[0] == 400
 
 
@@ -757,7 +765,12 @@ def test_production_api_login_flow(production_api):
     status, headers, body = request("GET", port, "/api/auth/csrf/", https())
     assert status == 200 and headers["Access-Control-Allow-Origin"] == WEB_ORIGIN
     token = json.loads(body)["csrfToken"]
-    csrf_cookie = headers["Set-Cookie"].split(";")[0]
+    # Over https, with no COOKIE_DOMAIN: the prefixed names browsers enforce, `__Host-` (Secure,
+    # Path=/, no Domain) where the path allows it, `__Secure-` for the refresh cookie's path.
+    csrf_cookie = headers["Set-Cookie"]
+    assert csrf_cookie.startswith("__Host-csrftoken="), csrf_cookie
+    assert "secure" in csrf_cookie.lower() and "domain=" not in csrf_cookie.lower(), csrf_cookie
+    csrf_cookie = csrf_cookie.split(";")[0]
 
     status, headers, body = request(
         "POST",
@@ -770,11 +783,16 @@ def test_production_api_login_flow(production_api):
     assert json.loads(body)["user"]["email"] == email
     assert headers["Access-Control-Allow-Credentials"] == "true"
     cookies = {c.split("=", 1)[0]: c for c in headers.get_all("Set-Cookie")}
-    for name in ("access", "refresh"):
-        flags = cookies[name].lower()
-        assert "httponly" in flags and "secure" in flags and "samesite=lax" in flags, cookies[name]
+    names = {"access": "__Host-access", "refresh": "__Secure-refresh"}
+    assert set(names.values()) <= set(cookies), list(cookies)
+    for name in names.values():
+        flags = [flag.strip().lower() for flag in cookies[name].split(";")[1:]]
+        assert {"httponly", "secure", "samesite=lax"} <= set(flags), cookies[name]
+        assert not any(flag.startswith("domain=") for flag in flags), cookies[name]
+    assert "path=/" in cookies[names["access"]].lower().split("; ")
+    assert "path=/api/auth/" in cookies[names["refresh"]].lower().split("; ")
 
-    sent = "; ".join(cookies[name].split(";")[0] for name in ("access", "refresh"))
+    sent = "; ".join(cookies[name].split(";")[0] for name in names.values())
     status, _, body = request("GET", port, "/api/auth/me/", https({"Cookie": sent}))
     assert status == 200 and json.loads(body)["email"] == email
 
@@ -787,6 +805,30 @@ def test_production_api_passes_check_deploy(production_api):
         production_api.env,
     )
     assert "System check identified no issues" in output
+
+
+@slow
+def test_production_backend_refuses_what_backend_env_must_set(production_api):
+    """The production compose file leaves NUM_PROXIES and WEB_ORIGIN to backend/.env: without
+    the first its migrate service fails (and so the API never starts), with an http origin
+    nothing starts at all."""
+    command, env = production_api.compose["services"]["migrate"]["command"], production_api.env
+    cases = [
+        ({k: v for k, v in env.items() if k != "NUM_PROXIES"}, ["accounts.E002"]),
+        ({**env, "WEB_ORIGIN": "http://app.example.test"}, ["ImproperlyConfigured", "WEB_ORIGIN"]),
+    ]
+    for case_env, errors in cases:
+        result = subprocess.run(
+            command,
+            cwd=production_api.cwd,
+            env=case_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode != 0 and all(e in output for e in errors), output
 
 
 @slow
@@ -809,6 +851,7 @@ def test_dev_compose_backend_command(installed_stack, tmp_path):
     env = container_env(
         project,
         DJANGO_DEBUG=backend["environment"]["DJANGO_DEBUG"],
+        WEB_ORIGIN=interpolate(backend["environment"]["WEB_ORIGIN"], {}),
         DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}",
     )
     server = Server(command, project / "backend", env, tmp_path / "runserver.log")

@@ -27,18 +27,24 @@ ACCESS_LIFETIME = 4  # seconds: tokens expire during the tests
 REUSE_GRACE = 5  # seconds: covers the retry in test_refresh.py on a loaded machine
 PASSWORD = "a long and secret passphrase"
 
-# Production settings over plain http on localhost. The test process reads the same database
-# through Django's ORM (for assertions only: the servers own it).
+# Production settings over plain http on localhost (LOCAL_TRIAL), the browser talking to the
+# API directly (NUM_PROXIES=0). The test process reads the same database through Django's ORM
+# (for assertions only: the servers own it); it needs a WEB_ORIGIN before the web client's port
+# is known, so it gets a placeholder, and the servers the real one (the `servers` fixture).
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DJANGO_DEBUG": "0",
+    "LOCAL_TRIAL": "1",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+    "WEB_ORIGIN": "http://localhost",
+    "NUM_PROXIES": "0",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_SECURE_HSTS_SECONDS": "0",
     "COOKIE_SECURE": "0",
     "COOKIE_DOMAIN": "",
+    "API_DOCS_PUBLIC": "1",
     "DATABASE_URL": os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{RUN_DIR / 'e2e.sqlite3'}",
     "JWT_ACCESS_TOKEN_LIFETIME": str(ACCESS_LIFETIME),
     "JWT_REFRESH_TOKEN_LIFETIME": "600",

@@ -79,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 # Every device signs in again: a new password locks out whoever knew the old
                 # one, and a deactivated account must not come back to its old sessions.
                 count = DeviceSession.objects.filter(user=self).revoke()
-                from . import security_log  # noqa: PLC0415  (it imports this module)
+                from . import security_log  # here: it imports this module
 
                 security_log.info("sessions_revoked", user=self.pk, reason=reason, sessions=count)
 
