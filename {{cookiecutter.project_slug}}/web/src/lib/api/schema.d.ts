@@ -30,7 +30,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Sign in; sets the `access` and `refresh` cookies. */
+        /**
+         * @description Sign in; sets the `access` and `refresh` cookies. A session this browser still held
+         *     (someone else's on a shared computer, say) ends.
+         */
         post: operations["auth_login_create"];
         delete?: never;
         options?: never;
@@ -48,8 +51,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description Blacklist the refresh token (cookie, else `{"refresh"}` body), end its session,
-         *     delete both cookies. Logging out twice is not an error.
+         * @description End the session that the cookies name and delete them (browser); without cookies,
+         *     blacklist the `{"refresh"}` body's token and end its session. Logging out twice is not
+         *     an error.
          */
         post: operations["auth_logout_create"];
         delete?: never;
