@@ -19,6 +19,9 @@ class CsrfSerializer(serializers.Serializer):
 class ExpirySerializer(serializers.Serializer):
     access_expires_at = serializers.DateTimeField()
     refresh_expires_at = serializers.DateTimeField()
+    access_expires_in = serializers.IntegerField(
+        help_text="Seconds the access token has left: schedule its renewal on your own clock."
+    )
 
 
 class LoginResponseSerializer(ExpirySerializer):

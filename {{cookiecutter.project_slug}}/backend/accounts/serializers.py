@@ -46,6 +46,8 @@ def token_response(tokens: TokenPair) -> dict:
         "refresh": str(tokens.refresh),
         "access_expires_at": tokens.access_expires_at,
         "refresh_expires_at": tokens.refresh_expires_at,
+        # The same, as seconds left: a client whose clock is off can still schedule renewal.
+        "access_expires_in": tokens.access_expires_in,
     }
 
 

@@ -146,6 +146,11 @@ class TokenPair:
     def refresh_expires_at(self) -> datetime:
         return self.refresh.expires_at
 
+    @property
+    def access_expires_in(self) -> int:
+        """Whole seconds left, on the server's clock (rounded down)."""
+        return max(0, int(self.access["exp"] - datetime_to_epoch(self.access.current_time)))
+
 
 def new_tokens(session, *, replacing: SessionRefreshToken | None = None) -> TokenPair:
     """A fresh refresh token of `session`, not yet recorded (the successor of `replacing`, if

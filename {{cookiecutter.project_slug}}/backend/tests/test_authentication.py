@@ -185,6 +185,7 @@ def test_access_tokens_expire_no_later_than_the_session(settings, user):
     claims = jwt.decode(pair["access"], options={"verify_signature": False})
     assert claims["exp"] <= session.expires_at.timestamp()
     assert pair["access_expires_at"] == pair["refresh_expires_at"]
+    assert pair["access_expires_in"] <= 60
 
 
 def test_refreshed_access_tokens_expire_no_later_than_the_session(settings, user):

@@ -13,7 +13,8 @@ def test_login_sets_httponly_cookies_and_returns_no_token(browser, user):
     assert response.status_code == 200
     body = response.json()
     assert body["user"] == {"id": user.id, "email": user.email, "name": user.name, "role": "client"}
-    assert set(body) == {"user", "access_expires_at", "refresh_expires_at"}
+    assert set(body) == {"user", "access_expires_at", "refresh_expires_at", "access_expires_in"}
+    assert body["access_expires_in"] == pytest.approx(settings.JWT_ACCESS_TOKEN_LIFETIME, abs=2)
     assert response.cookies["access"].value not in response.content.decode()
     assert response.cookies["refresh"].value not in response.content.decode()
 

@@ -31,7 +31,7 @@ def test_refresh_rotates_and_blacklists_the_old_token(signed_in):
     response = refresh(signed_in)
 
     assert response.status_code == 200
-    assert set(response.json()) == {"access_expires_at", "refresh_expires_at"}
+    assert set(response.json()) == {"access_expires_at", "refresh_expires_at", "access_expires_in"}
     new_refresh = response.cookies["refresh"].value
     assert new_refresh != old_refresh
     assert response.cookies["access"].value != old_access

@@ -250,6 +250,8 @@ export interface components {
             access_expires_at: string;
             /** Format: date-time */
             refresh_expires_at: string;
+            /** @description Seconds the access token has left: schedule its renewal on your own clock. */
+            access_expires_in: number;
         };
         Health: {
             status: string;
@@ -260,6 +262,8 @@ export interface components {
             access_expires_at: string;
             /** Format: date-time */
             refresh_expires_at: string;
+            /** @description Seconds the access token has left: schedule its renewal on your own clock. */
+            access_expires_in: number;
             user: components["schemas"]["User"];
         };
         LogoutRequest: {
@@ -287,6 +291,8 @@ export interface components {
             access_expires_at: string;
             /** Format: date-time */
             refresh_expires_at: string;
+            /** @description Seconds the access token has left: schedule its renewal on your own clock. */
+            access_expires_in: number;
             access: string;
             refresh: string;
             user: components["schemas"]["User"];
@@ -296,6 +302,8 @@ export interface components {
             access_expires_at: string;
             /** Format: date-time */
             refresh_expires_at: string;
+            /** @description Seconds the access token has left: schedule its renewal on your own clock. */
+            access_expires_in: number;
             access: string;
             refresh: string;
         };

@@ -224,3 +224,271 @@ describe("after sleep", () => {
     stop();
   });
 });
+
+// --- Issue 13: timeouts, aborts, lost answers, stale results, honest logout, two clocks --------
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("bounded in time", () => {
+  it("gives up on a refresh that hangs, releases the lock and retries it", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { api, lock, newTab } = browser();
+    const client = newTab();
+    api.login();
+    api.expireAccess();
+    api.hangs.set("/api/auth/refresh/", 1); // a dead connection: no answer, ever
+    const me = client.getMe();
+    await vi.advanceTimersByTimeAsync(1000 + 20 + 10); // the timeout, then the retry's wait
+    await expect(me).resolves.toEqual(USER);
+    expect(count(api, "POST /api/auth/refresh/")).toBe(2);
+    expect(lock.held).toBe(0);
+  });
+
+  it("says the API is unreachable when every attempt hangs, instead of waiting for ever", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { api, lock, newTab } = browser();
+    const client = newTab();
+    api.login();
+    api.expireAccess();
+    api.hangs.set("/api/auth/refresh/", 3);
+    const me = client.getMe().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(3 * 1000 + 20 + 50 + 20);
+    expect(await me).toBeInstanceOf(NetworkError);
+    expect(count(api, "POST /api/auth/refresh/")).toBe(3);
+    expect(lock.held).toBe(0);
+    api.hangs.clear();
+    const again = client.getMe();
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(again).resolves.toEqual(USER); // and it recovers once the API answers
+  });
+
+  it("does not hold the lock while the caller's own request runs", async () => {
+    const { api, lock, store, newTab } = browser();
+    const [first, second] = [newTab(), newTab()];
+    await first.login("ada@example.com", "pw");
+    api.expireAccess();
+    // The second tab sends a slow report with the old token; meanwhile the first tab renews.
+    const openReport = api.gate("/api/report/");
+    const report = second.apiFetch<{ path: string }>("/api/report/");
+    await flush();
+    await first.getMe(); // refreshes (the shared expiry changes)
+    expect(store.getItem("auth.accessExpiry")).not.toBeNull();
+    openReport(); // the report comes back 401 (old token), and is retried with the new cookies
+    const slow = api.gate("/api/report/");
+    await vi.waitFor(() => expect(count(api, "GET /api/report/")).toBe(2));
+    expect(lock.held).toBe(0); // the retry runs outside the lock: other tabs can refresh
+    expect(api.refreshCalls).toBe(1); // and the second tab saw the renewal: no refresh of its own
+    slow();
+    await expect(report).resolves.toEqual({ ok: true, path: "/api/report/" });
+  });
+});
+
+describe("aborts", () => {
+  it("an aborted caller gets its AbortError; the others waiting on the refresh carry on", async () => {
+    const { api, newTab } = browser();
+    const client = newTab();
+    const events: AuthEvent[] = [];
+    client.subscribe((event) => events.push(event));
+    api.login();
+    api.expireAccess();
+    const openRefresh = api.gate("/api/auth/refresh/");
+    const controller = new AbortController();
+    const aborted = client.apiFetch("/api/search/", { signal: controller.signal });
+    const other = client.getMe();
+    await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
+    controller.abort();
+    const error = await aborted.catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    expect(error).not.toBeInstanceOf(NetworkError);
+    openRefresh();
+    await expect(other).resolves.toEqual(USER);
+    expect(events).toEqual([]);
+  });
+
+  it("an abort while waiting for another tab's lock poisons nothing", async () => {
+    const { api, newTab } = browser();
+    const [first, second] = [newTab(), newTab()];
+    api.login();
+    api.expireAccess();
+    const openRefresh = api.gate("/api/auth/refresh/");
+    const firstMe = first.getMe(); // holds the lock, its refresh is slow
+    await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
+    const controller = new AbortController();
+    const aborted = second.apiFetch("/api/search/", { signal: controller.signal });
+    const waiting = second.getMe(); // the same tab, waiting on the same refresh
+    await flush();
+    controller.abort();
+    expect(((await aborted.catch((e: unknown) => e)) as Error).name).toBe("AbortError");
+    openRefresh();
+    await expect(firstMe).resolves.toEqual(USER);
+    await expect(waiting).resolves.toEqual(USER);
+  });
+
+  it("a request aborted before it starts never reaches the API", async () => {
+    const { api, newTab } = browser();
+    api.login();
+    const controller = new AbortController();
+    controller.abort();
+    const error = await newTab()
+      .apiFetch("/api/search/", { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    expect(count(api, "GET /api/search/")).toBe(0);
+  });
+});
+
+describe("a lost refresh answer", () => {
+  it("is retried at once with the token the browser holds, inside the server's grace", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const { api, newTab } = browser();
+    const client = newTab();
+    const events: AuthEvent[] = [];
+    client.subscribe((event) => events.push(event));
+    const stop = client.start();
+    const login = client.login("ada@example.com", "pw");
+    await vi.advanceTimersByTimeAsync(10);
+    await login;
+    api.loseRefreshAnswers = 1; // the renewal ahead of expiry: rotated, answer lost
+    await vi.advanceTimersByTimeAsync(3100);
+    expect(api.refreshCalls).toBe(2); // the retry came within the grace: the same successor
+    await vi.advanceTimersByTimeAsync(40_000); // long past the grace, and more renewals
+    const me = client.getMe();
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(me).resolves.toEqual(USER);
+    expect(api.reused).toBe(false);
+    expect(events).toEqual([{ type: "signed-in" }]); // never signed out
+    stop();
+  });
+
+  it("after an unreachable API, a renewal ahead of expiry is tried again soon", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const { api, newTab } = browser();
+    const client = newTab();
+    const stop = client.start();
+    const login = client.login("ada@example.com", "pw");
+    await vi.advanceTimersByTimeAsync(10);
+    await login;
+    api.refreshFails = "network";
+    await vi.advanceTimersByTimeAsync(3100);
+    const failed = api.refreshCalls;
+    expect(failed).toBeGreaterThan(0);
+    api.refreshFails = null;
+    await vi.advanceTimersByTimeAsync(800); // before the access token expires (4 s)
+    expect(api.refreshCalls).toBe(failed + 1);
+    stop();
+  });
+});
+
+describe("answers for another session", () => {
+  it("a refresh refused for the anonymous page does not undo a sign-in made meanwhile", async () => {
+    const { api, store, bus, newTab } = browser();
+    const client = newTab();
+    const other = tab(api, new FakeLock(), bus, store); // another tab of the same browser
+    const otherEvents: AuthEvent[] = [];
+    const stopOther = other.start();
+    other.subscribe((event) => otherEvents.push(event));
+    const events: AuthEvent[] = [];
+    client.subscribe((event) => events.push(event));
+    const openRefresh = api.gate("/api/auth/refresh/");
+    const anonymous = client.getMe().catch((e: unknown) => e); // 401, then a refresh: no cookie
+    await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
+    await client.login("ada@example.com", "pw"); // signed in meanwhile
+    const expiry = store.getItem("auth.accessExpiry");
+    openRefresh(); // the stale refresh's 401 arrives now
+    await anonymous;
+    await flush();
+    expect(store.getItem("auth.accessExpiry")).toBe(expiry);
+    expect(events).toEqual([{ type: "signed-in" }]);
+    await vi.waitFor(() => expect(otherEvents).toContainEqual({ type: "signed-in" }));
+    expect(otherEvents.filter((e) => e.type === "signed-out")).toEqual([]);
+    stopOther();
+  });
+
+  it("a refresh that lands after a logout does not bring the expiry back", async () => {
+    const { api, store, newTab } = browser();
+    const client = newTab();
+    await client.login("ada@example.com", "pw");
+    api.expireAccess();
+    const openRefresh = api.gate("/api/auth/refresh/");
+    const me = client.getMe().catch((e: unknown) => e);
+    await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
+    const seen = client.epoch();
+    // The logout races the refresh: the server answers the refresh first, the browser runs the
+    // logout's answer first (another connection).
+    await client.logout();
+    expect(client.epoch()).not.toBe(seen);
+    openRefresh();
+    await me;
+    expect(store.getItem("auth.accessExpiry")).toBeNull();
+  });
+
+  it("epoch() changes at every sign-in and sign-out, also another tab's", async () => {
+    const { newTab } = browser();
+    const [first, second] = [newTab(), newTab()];
+    const stop = second.start();
+    const before = second.epoch();
+    await first.login("ada@example.com", "pw");
+    await vi.waitFor(() => expect(second.epoch()).not.toBe(before));
+    const signedIn = second.epoch();
+    await first.logout();
+    await vi.waitFor(() => expect(second.epoch()).not.toBe(signedIn));
+    stop();
+  });
+});
+
+describe("logout", () => {
+  it.each([502, 503, 500])("keeps the user signed in when the API answers %s", async (status) => {
+    const { api, store, newTab } = browser();
+    const client = newTab();
+    const events: AuthEvent[] = [];
+    client.subscribe((event) => events.push(event));
+    await client.login("ada@example.com", "pw");
+    api.logoutFails = status;
+    await expect(client.logout()).rejects.toMatchObject({ status });
+    expect(events).toEqual([{ type: "signed-in" }]);
+    expect(store.getItem("auth.accessExpiry")).not.toBeNull();
+    api.logoutFails = null;
+    await client.logout(); // retried: now it signs out
+    expect(events).toContainEqual({ type: "signed-out", reason: "logout" });
+  });
+
+  it("keeps the user signed in when the CSRF check keeps failing", async () => {
+    const { api, newTab } = browser();
+    const client = newTab();
+    await client.login("ada@example.com", "pw");
+    const realFetch = api.fetch;
+    api.fetch = async (input, init) =>
+      String(input).endsWith("/api/auth/logout/")
+        ? new Response(JSON.stringify({ detail: "CSRF Failed: CSRF token incorrect." }), {
+            status: 403,
+          })
+        : realFetch(input, init);
+    await expect(client.logout()).rejects.toMatchObject({ status: 403 });
+    expect(count(api, "POST /api/auth/logout/")).toBe(0); // (answered by the stub above)
+  });
+});
+
+describe("two clocks", () => {
+  it.each([
+    ["10 minutes ahead", 10 * 60_000],
+    ["10 minutes behind", -10 * 60_000],
+    ["30 days behind", -30 * 86_400_000],
+  ])("a browser %s renews once a lifetime, ahead of expiry", async (_, skew) => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const { api, lock, bus, store } = browser();
+    const client = tab(api, lock, bus, store, () => Date.now() + skew);
+    const stop = client.start();
+    const login = client.login("ada@example.com", "pw");
+    await vi.advanceTimersByTimeAsync(10);
+    await login;
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(api.refreshCalls).toBe(0); // not before a quarter of the lifetime is left
+    await vi.advanceTimersByTimeAsync(200);
+    expect(api.refreshCalls).toBe(1);
+    await vi.advanceTimersByTimeAsync(2700);
+    expect(api.refreshCalls).toBe(1); // no spinning: the next one is a lifetime later
+    await vi.advanceTimersByTimeAsync(400);
+    expect(api.refreshCalls).toBe(2);
+    stop();
+  });
+});

@@ -41,6 +41,11 @@ export interface AuthClientOptions {
   /** Where the access expiry time (not a token) is kept, shared by the tabs. */
   expiryStore?: ExpiryStore | null;
   now?: () => number;
+  /** How long an auth request (refresh, login, logout, /me...) may take before it counts as
+   * failed: a dead connection must not leave the tabs waiting for ever. */
+  timeoutMs?: number;
+  /** Waits between the attempts of a refresh that got no answer (or a 5xx). */
+  retryDelaysMs?: number[];
 }
 
 export type ApiInit = Omit<RequestInit, "body"> & { json?: unknown };
@@ -49,6 +54,10 @@ const EXPIRY_KEY = "auth.accessExpiry";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Paths whose 401 means "wrong credentials" or "no session", never "refresh and retry".
 const NO_REFRESH = ["/api/auth/login/", "/api/auth/refresh/", "/api/auth/logout/", "/api/auth/csrf/"];
+// setTimeout fires at once for longer delays (a 32-bit count of milliseconds).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// A renewal ahead of expiry that failed is tried again this soon (inside the server's grace).
+const RENEW_RETRY_MS = 5000;
 
 export function createAuthClient(options: AuthClientOptions) {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -56,6 +65,8 @@ export function createAuthClient(options: AuthClientOptions) {
   const channel = options.channel ?? browserChannel();
   const store = options.expiryStore ?? null;
   const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 8000;
+  const retryDelays = options.retryDelaysMs ?? [1000, 3000];
   const apiUrl = options.apiUrl.replace(/\/+$/, "");
   const listeners = new Set<(event: AuthEvent) => void>();
 
@@ -63,16 +74,47 @@ export function createAuthClient(options: AuthClientOptions) {
   // Bumped whenever fresh tokens arrive, here or in another tab: a 401 seen before a bump is
   // answered by retrying, not by refreshing again.
   let generation = 0;
-  let refreshing: Promise<unknown> | null = null;
+  // Bumped at every sign-in and sign-out, here or in another tab: an answer that arrives after
+  // the session it was asked for has changed is dropped (see `epoch()`).
+  let epoch = 0;
+  // The refresh under way in this tab, if any: every request that needs it waits for this one.
+  let refreshing: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   // --- Plain requests ---------------------------------------------------------------------
 
+  /**
+   * fetch, with the cookies. The auth endpoints are bounded in time (`timeoutMs`): a refresh
+   * that hangs must not hold the tabs' lock for ever. A caller's abort (its `signal`) rejects
+   * with its AbortError, untouched; anything else that fails is a NetworkError.
+   */
   async function send(path: string, init: RequestInit): Promise<Response> {
+    const caller = init.signal ?? undefined;
+    const bounded = path.startsWith("/api/auth/");
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeout = bounded
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : undefined;
+    const onAbort = () => controller.abort(caller?.reason);
+    caller?.addEventListener("abort", onAbort, { once: true });
     try {
-      return await fetchImpl(apiUrl + path, { ...init, credentials: "include" });
+      if (caller?.aborted) throw caller.reason;
+      return await fetchImpl(apiUrl + path, {
+        ...init,
+        signal: controller.signal,
+        credentials: "include",
+      });
     } catch (error) {
-      throw new NetworkError(`Cannot reach the API (${(error as Error).message})`);
+      if (caller?.aborted) throw abortError(caller);
+      const why = timedOut ? `no answer in ${timeoutMs / 1000} s` : (error as Error).message;
+      throw new NetworkError(`Cannot reach the API (${why})`);
+    } finally {
+      clearTimeout(timeout);
+      caller?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -98,7 +140,9 @@ export function createAuthClient(options: AuthClientOptions) {
       const headers = new Headers(rest.headers);
       headers.set("Accept", "application/json");
       if (json !== undefined) headers.set("Content-Type", "application/json");
-      if (!SAFE_METHODS.has(method)) headers.set("X-CSRFToken", await getCsrfToken(renewCsrf));
+      if (!SAFE_METHODS.has(method)) {
+        headers.set("X-CSRFToken", await untilAborted(getCsrfToken(renewCsrf), rest.signal));
+      }
       const body = json === undefined ? undefined : JSON.stringify(json);
       return send(path, { ...rest, method, headers, body });
     };
@@ -113,80 +157,120 @@ export function createAuthClient(options: AuthClientOptions) {
 
   /** Sends a request; on 401, refreshes (or waits for the refresh under way) and retries once. */
   async function authorized(path: string, init: ApiInit = {}): Promise<Response> {
-    const seen = generation;
-    const attempt = () => request(path, init);
-    const response = await attempt();
+    const seen = { generation, stamp: stamp() };
+    const response = await request(path, init);
     if (response.status !== 401 || NO_REFRESH.includes(path)) return response;
-    if (generation !== seen) return attempt(); // renewed while this request was in flight
-    if (refreshing) {
-      await refreshing;
-      return attempt();
+    // The refresh is the tab's, not this caller's: aborting this request stops only the wait.
+    await untilAborted(renew(seen), init.signal);
+    return request(path, init);
+  }
+
+  /**
+   * The tab's one refresh, under the tabs' lock, unless fresh tokens arrived since `seen`: in
+   * this tab (generation), or in another one, which writes the shared expiry before it lets go
+   * of the lock (stamp). The lock is held for the refresh alone, never for a caller's request.
+   */
+  function renew(seen: { generation: number; stamp: string }): Promise<void> {
+    if (generation !== seen.generation || stamp() !== seen.stamp) return Promise.resolve();
+    if (!refreshing) {
+      const run = lock.run(async () => {
+        if (generation === seen.generation && stamp() === seen.stamp) await refresh();
+      });
+      refreshing = run.finally(() => {
+        if (refreshing === settled) refreshing = null;
+      });
+      const settled = refreshing;
+      settled.catch(() => {}); // its awaiters see the error; unawaited, it is no unhandled rejection
     }
-    const run = lock.run(async () => {
-      if (generation !== seen) return null; // another tab renewed and said so
-      const retried = await attempt(); // another tab may have renewed before saying so
-      if (retried.status !== 401) return retried;
-      await refresh();
-      return null;
-    });
-    share(run);
-    return (await run) ?? attempt();
+    return refreshing;
   }
 
-  /** Lets the tab's other requests wait for this refresh instead of starting their own. */
-  function share(run: Promise<unknown>) {
-    const shared = run.finally(() => {
-      if (refreshing === shared) refreshing = null;
-    });
-    shared.catch(() => {}); // its awaiters see the error; unawaited, it is no unhandled rejection
-    refreshing = shared;
-  }
-
-  /** POST /api/auth/refresh/ (call it holding the lock). */
+  /**
+   * POST /api/auth/refresh/ (holding the lock), retried after a network failure, a timeout or a
+   * 5xx with the token the browser holds: if the server rotated it but its answer was lost,
+   * the server answers a retry within its grace window with the same successor, so a lost
+   * answer costs a retry, not the session.
+   */
   async function refresh(): Promise<void> {
-    const response = await request("/api/auth/refresh/", { method: "POST" });
-    if (response.ok) {
-      renewed((await response.json()) as Expiries);
-      return;
+    const started = { epoch, stamp: stamp() };
+    // What this refresh found is stale if the session changed meanwhile: a sign-in or sign-out
+    // here (epoch) or in another tab (the shared expiry).
+    const current = () => epoch === started.epoch && stamp() === started.stamp;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await request("/api/auth/refresh/", { method: "POST" });
+      } catch (error) {
+        if (!(error instanceof NetworkError) || attempt >= retryDelays.length) throw error;
+        await sleep(retryDelays[attempt] ?? 0);
+        continue;
+      }
+      if (response.ok) {
+        const expiries = (await response.json()) as Expiries;
+        if (current()) renewed(expiries);
+        return;
+      }
+      const error = await toApiError(response);
+      if (response.status >= 500 && attempt < retryDelays.length) {
+        await sleep(retryDelays[attempt] ?? 0);
+        continue;
+      }
+      if (response.status === 401 && error.code === "token_rotated") {
+        // A tab that could not take the lock has just rotated it: its cookies are ours too.
+        generation++;
+        return;
+      }
+      if (response.status === 401) {
+        if (!current()) return; // signed in (or out) since: not this session's answer
+        signedOut("expired");
+        throw new SignedOutError(error.detail);
+      }
+      throw error; // 5xx, 429...: the session may well be fine; let the caller retry later
     }
-    const error = await toApiError(response);
-    if (response.status === 401 && error.code === "token_rotated") {
-      // A tab that could not take the lock has just rotated it: its cookies are ours too.
-      generation++;
-      return;
-    }
-    if (response.status === 401) {
-      signedOut("expired");
-      throw new SignedOutError(error.detail);
-    }
-    throw error; // 5xx, 429...: the session may well be fine; let the caller retry later
   }
 
   function renewed(expiries: Expiries) {
     generation++;
-    const expiry = {
-      issuedAt: now(),
-      expiresAt: Date.parse(expiries.access_expires_at),
-    } satisfies AccessExpiry;
+    const expiry = expiryFrom(expiries);
     store?.setItem(EXPIRY_KEY, JSON.stringify(expiry));
     schedule(expiry);
     channel.post({ type: "refreshed", expiry });
   }
 
+  /** The expiry on this browser's clock: from the seconds left, never from the server's time
+   * (a browser's clock may be minutes or days off). */
+  function expiryFrom(expiries: Expiries): AccessExpiry {
+    const issuedAt = now();
+    const seconds =
+      typeof expiries.access_expires_in === "number"
+        ? expiries.access_expires_in
+        : (Date.parse(expiries.access_expires_at) - issuedAt) / 1000;
+    return { issuedAt, expiresAt: issuedAt + Math.max(0, seconds) * 1000, id: randomId() };
+  }
+
   function signedOut(reason: SignOutReason, announce = true) {
     generation++;
+    epoch++;
     clearTimeout(timer);
+    const seen = stamp();
     store?.removeItem(EXPIRY_KEY);
-    if (announce) channel.post({ type: "signed-out", reason });
+    if (announce) channel.post({ type: "signed-out", reason, stamp: seen });
     emit({ type: "signed-out", reason });
   }
 
   // --- Ahead of expiry ------------------------------------------------------------------------
 
+  /** The shared expiry's text, "" if none: it changes at every renewal and sign-in, in any tab. */
+  function stamp(): string {
+    return store?.getItem(EXPIRY_KEY) ?? "";
+  }
+
   function readExpiry(): AccessExpiry | null {
     try {
-      const value = JSON.parse(store?.getItem(EXPIRY_KEY) ?? "null") as AccessExpiry | null;
-      return value && Number.isFinite(value.expiresAt) ? value : null;
+      const value = JSON.parse(stamp() || "null") as AccessExpiry | null;
+      return value && Number.isFinite(value.expiresAt) && Number.isFinite(value.issuedAt)
+        ? value
+        : null;
     } catch {
       return null;
     }
@@ -198,10 +282,13 @@ export function createAuthClient(options: AuthClientOptions) {
     return expiry.expiresAt - margin;
   }
 
-  function schedule(expiry: AccessExpiry | null) {
+  function schedule(expiry: AccessExpiry | null, delay?: number) {
     clearTimeout(timer);
     if (!expiry) return;
-    timer = setTimeout(() => void renewIfDue(), Math.max(0, renewAt(expiry) - now()));
+    // Never later than the lifetime allows, even if the clock was set back since it was issued.
+    const due = Math.min(renewAt(expiry) - now(), renewAt(expiry) - expiry.issuedAt);
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, delay ?? due));
+    timer = setTimeout(() => void renewIfDue(), wait);
   }
 
   function isHidden(): boolean {
@@ -211,22 +298,23 @@ export function createAuthClient(options: AuthClientOptions) {
   /**
    * Proactive renewal, in the window between renewAt and expiry. Hidden tabs skip it, and so
    * does an already expired token (after sleep, say): the first request renews it, and only
-   * that path retries before refreshing, which keeps tabs waking together to one refresh.
+   * that path retries before refreshing, which keeps tabs waking together to one refresh. If it
+   * fails (API unreachable), it is tried again a few seconds later, not left to expire.
    */
   async function renewIfDue(): Promise<void> {
     const expiry = readExpiry();
     if (!expiry || isHidden() || refreshing || now() >= expiry.expiresAt) return;
-    if (now() < renewAt(expiry)) {
+    if (now() < renewAt(expiry) && now() >= expiry.issuedAt) {
       schedule(expiry); // woken early: timers are not exact
       return;
     }
-    const seen = generation;
-    const run = lock.run(async () => {
-      const current = readExpiry(); // renewed by another tab while we waited?
-      if (generation === seen && current && now() >= renewAt(current)) await refresh();
-    });
-    share(run);
-    await run.catch(() => {}); // a failure here surfaces on the next request
+    try {
+      await renew({ generation, stamp: stamp() });
+    } catch (error) {
+      if (error instanceof SignedOutError) return;
+      const current = readExpiry(); // tried again soon, and before it expires
+      if (current) schedule(current, Math.min(RENEW_RETRY_MS, (current.expiresAt - now()) / 2));
+    }
   }
 
   // --- Tabs and lifecycle -----------------------------------------------------------------
@@ -242,8 +330,12 @@ export function createAuthClient(options: AuthClientOptions) {
         generation++;
         schedule(message.expiry);
       } else if (message.type === "signed-out") {
-        signedOut(message.reason, false);
+        // Not if this browser has signed in again since the other tab decided.
+        if (message.stamp === undefined || !stamp() || stamp() === message.stamp) {
+          signedOut(message.reason, false);
+        }
       } else {
+        epoch++;
         emit({ type: "signed-in" });
       }
     });
@@ -279,14 +371,18 @@ export function createAuthClient(options: AuthClientOptions) {
     });
     if (!response.ok) throw await toApiError(response);
     const body = (await response.json()) as Expiries & { user: User };
+    epoch++;
     renewed(body);
     channel.post({ type: "signed-in" });
     emit({ type: "signed-in" });
     return body.user;
   }
 
+  /** Signs out once the API has confirmed it; otherwise throws (ApiError, NetworkError) and the
+   * user stays signed in: a proxy's 502 during a deploy ended nothing on the server. */
   async function logout(): Promise<void> {
-    await request("/api/auth/logout/", { method: "POST" }); // NetworkError: still signed in
+    const response = await request("/api/auth/logout/", { method: "POST" });
+    if (!response.ok) throw await toApiError(response);
     signedOut("logout");
   }
 
@@ -304,6 +400,9 @@ export function createAuthClient(options: AuthClientOptions) {
     listSessions: () => apiFetch<DeviceSession[]>("/api/auth/sessions/"),
     revokeSession: (id: string) =>
       apiFetch<void>(`/api/auth/sessions/${encodeURIComponent(id)}/`, { method: "DELETE" }),
+    /** Which session this tab is in: changes at every sign-in and sign-out. Compare it before
+     * applying an answer that was asked for earlier (a late /me must not bring a user back). */
+    epoch: () => epoch,
     /** Renews now if the access token is due (e.g. after the laptop wakes up). */
     renewIfDue,
     start,
@@ -319,6 +418,29 @@ export type AuthClient = ReturnType<typeof createAuthClient>;
 async function isCsrfFailure(response: Response): Promise<boolean> {
   const error = await toApiError(response.clone());
   return error.detail.startsWith("CSRF Failed");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+}
+
+/** `promise`, or the caller's AbortError as soon as `signal` aborts (the work goes on). */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal | null): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function randomId(): string {
+  return Math.random().toString(36).slice(2);
 }
 
 export { ApiError };

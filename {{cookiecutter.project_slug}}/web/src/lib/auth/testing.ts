@@ -6,7 +6,8 @@ import type { TabChannel, TabLock, TabMessage } from "./tabs";
 
 export const API = "http://api.test";
 
-/** Just enough of the backend's browser flow, with one cookie jar for the whole "browser". */
+/** Just enough of the backend's browser flow, with one cookie jar for the whole "browser". Its
+ * clock is the server's (Date.now); rotation has the server's grace window. */
 export class FakeApi {
   access = 0; // the access token the browser holds (0: none); valid when === current
   refresh = 0; // the refresh token the browser holds
@@ -18,7 +19,30 @@ export class FakeApi {
   refreshFails: { status: number; code?: string } | "network" | null = null;
   /** Make the protected endpoint fail with 401 even with a fresh token. */
   alwaysUnauthorized = false;
+  /** Next logout answers: a forced status (a proxy's 502, say), or normal. */
+  logoutFails: number | null = null;
+  /** Refreshes whose answer is lost after the server rotated (the browser keeps the old token). */
+  loseRefreshAnswers = 0;
+  /** Requests to these paths never answer (until the caller aborts): a dead connection. */
+  hangs = new Map<string, number>();
+  /** Requests to these paths wait until the test opens the gate. */
+  private gates = new Map<string, Promise<void>>();
+  /** The server's grace window: a rotated token presented again within it gets its successor. */
+  graceMs = 30_000;
+  private previousRefresh = 0;
+  private rotatedAt = 0;
+  reused = false;
   requests: string[] = [];
+
+  /** Holds every request to `path` until the returned function is called. */
+  gate(path: string): () => void {
+    let open!: () => void;
+    this.gates.set(path, new Promise<void>((resolve) => (open = resolve)));
+    return () => {
+      this.gates.delete(path);
+      open();
+    };
+  }
 
   login() {
     this.currentAccess = this.access = 1;
@@ -33,7 +57,17 @@ export class FakeApi {
     const url = new URL(String(input));
     const method = init?.method ?? "GET";
     this.requests.push(`${method} ${url.pathname}`);
+    // The cookies go out with the request: what the jar holds when it is sent.
+    const [access, refresh] = [this.access, this.refresh];
     await new Promise((resolve) => setTimeout(resolve, 1)); // a real round trip is async
+    const signal = init?.signal ?? undefined;
+    const hanging = this.hangs.get(url.pathname) ?? 0;
+    if (hanging > 0) {
+      this.hangs.set(url.pathname, hanging - 1);
+      await untilAborted(new Promise(() => {}), signal);
+    }
+    const gate = this.gates.get(url.pathname);
+    if (gate) await untilAborted(gate, signal);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       new Response(JSON.stringify(body), {
         status,
@@ -47,11 +81,30 @@ export class FakeApi {
       this.refreshCalls++;
       if (this.refreshFails === "network") throw new TypeError("fetch failed");
       if (this.refreshFails) return json(this.refreshFails.status, { detail: "no", code: this.refreshFails.code });
-      if (this.refresh !== this.currentRefresh || this.refresh === 0) {
+      if (this.reused) return json(401, { detail: "Session has ended.", code: "session_revoked" });
+      if (refresh !== 0 && refresh === this.previousRefresh) {
+        if (Date.now() - this.rotatedAt < this.graceMs) {
+          // Its successor again (accounts/rotation.py): a retry of an answer that was lost.
+          this.refresh = this.currentRefresh;
+          this.access = this.currentAccess;
+          return json(200, this.expiries());
+        }
+        this.reused = true; // reuse detection: the session is revoked
+        return json(401, { detail: "Token was already used.", code: "token_reused" });
+      }
+      if (refresh !== this.currentRefresh || refresh === 0) {
         return json(401, { detail: "Token is blacklisted", code: "token_not_valid" });
       }
-      this.currentRefresh = this.refresh = this.refresh + 1;
-      this.currentAccess = this.access = this.currentAccess + 1;
+      this.previousRefresh = refresh;
+      this.rotatedAt = Date.now();
+      this.currentRefresh = refresh + 1;
+      this.currentAccess = this.currentAccess + 1;
+      if (this.loseRefreshAnswers > 0) {
+        this.loseRefreshAnswers--;
+        throw new TypeError("network connection lost"); // rotated, but the browser never hears
+      }
+      this.refresh = this.currentRefresh;
+      this.access = this.currentAccess;
       return json(200, this.expiries());
     }
     if (url.pathname === "/api/auth/login/") {
@@ -59,10 +112,11 @@ export class FakeApi {
       return json(200, { user: USER, ...this.expiries() });
     }
     if (url.pathname === "/api/auth/logout/") {
+      if (this.logoutFails) return json(this.logoutFails, { detail: "Bad gateway" });
       this.access = this.refresh = 0;
       return json(200, { detail: "Signed out." });
     }
-    if (this.alwaysUnauthorized || this.access === 0 || this.access !== this.currentAccess) {
+    if (this.alwaysUnauthorized || access === 0 || access !== this.currentAccess) {
       return json(401, { detail: "Token is invalid", code: "token_not_valid" });
     }
     if (url.pathname === "/api/auth/me/") return json(200, USER);
@@ -70,10 +124,11 @@ export class FakeApi {
   };
 
   expiries() {
-    const now = Date.now();
+    const now = Date.now(); // the server's clock
     return {
       access_expires_at: new Date(now + 4000).toISOString(),
       refresh_expires_at: new Date(now + 60_000).toISOString(),
+      access_expires_in: 4,
     };
   }
 }
@@ -134,13 +189,32 @@ export class MemoryStore {
   removeItem = (key: string) => void this.items.delete(key);
 }
 
-/** A tab of the fake browser. */
-export function tab(api: FakeApi, lock: TabLock, bus: FakeBus, store = new MemoryStore()) {
+/** A tab of the fake browser; `now` is the browser's clock (by default the same as the API's). */
+export function tab(
+  api: FakeApi,
+  lock: TabLock,
+  bus: FakeBus,
+  store = new MemoryStore(),
+  now: () => number = Date.now,
+) {
   return createAuthClient({
     apiUrl: API,
     fetch: (input, init) => api.fetch(input, init), // late-bound: tests may swap api.fetch
     lock,
     channel: bus.channel(),
     expiryStore: store,
+    now,
+    timeoutMs: 1000,
+    retryDelaysMs: [20, 50],
+  });
+}
+
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
+    if (signal.aborted) abort();
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject);
   });
 }
