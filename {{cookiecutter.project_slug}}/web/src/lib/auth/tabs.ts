@@ -8,10 +8,13 @@ export type SignOutReason = "logout" | "expired";
 export type TabMessage =
   | { type: "refreshed"; expiry: AccessExpiry }
   | { type: "signed-in" }
-  | { type: "signed-out"; reason: SignOutReason };
+  // `stamp`: the shared expiry the sender last saw (a receiver that has since signed in again
+  // ignores the message).
+  | { type: "signed-out"; reason: SignOutReason; stamp?: string };
 
-/** When the current access token was issued and expires (epoch ms). Not a secret. */
-export type AccessExpiry = { issuedAt: number; expiresAt: number };
+/** When the current access token was issued and expires (epoch ms, on this browser's clock),
+ * and a random id of that renewal. Not a secret. */
+export type AccessExpiry = { issuedAt: number; expiresAt: number; id?: string };
 
 export interface TabLock {
   /** Runs `task` while no other tab of this browser runs a task under the same lock. */
