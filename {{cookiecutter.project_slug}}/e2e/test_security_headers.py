@@ -92,3 +92,19 @@ def test_the_admin_login_works_under_the_apis_policy(page, api_url):
     expect(page.get_by_label("Email address")).to_be_visible()
     assert page.evaluate("window.__cspViolations") == []
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_a_browsers_prefetch_of_a_page_carries_the_policy(page, base_url):
+    # A speculative prefetch (a <link rel=prefetch>, the Speculation Rules API) is a document the
+    # browser may display later: it needs the policy. Only the router's own RSC prefetches skip
+    # the proxy (they carry no HTML to run).
+    for headers in ({"Purpose": "prefetch"}, {"Sec-Purpose": "prefetch"}):
+        response = page.request.get(f"{base_url}/login", headers=headers)
+        assert response.ok, headers
+        nonce = re.fullmatch(r"'nonce-(.+)'", policy_of(response)["script-src"][1]).group(1)
+        assert f'nonce="{nonce}"' in response.text(), headers
+
+    router_prefetch = {"Next-Router-Prefetch": "1", "RSC": "1"}
+    router = page.request.get(f"{base_url}/login", headers=router_prefetch)
+    assert router.ok
+    assert "content-security-policy" not in router.headers

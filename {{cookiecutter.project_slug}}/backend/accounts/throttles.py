@@ -19,6 +19,7 @@ hour after the last failure. The client IP is DRF's, honouring NUM_PROXIES.
 import contextlib
 import hashlib
 import math
+import secrets
 import time
 
 from django.conf import settings
@@ -68,7 +69,8 @@ class LoginAttempt:
         _count(*account, exempt=lambda: self.known_address)
 
     def succeeded(self) -> None:
-        cache.delete_many([key for name, _ in self.counters for key in (name, _block(name))])
+        ended = [(name, _block(name), name + ":series") for name, _ in self.counters]
+        cache.delete_many([key for keys in ended for key in keys])
         if self.ip is not None:
             cache.set(self._known_key, True, KNOWN_ADDRESS_SECONDS)
 
@@ -85,7 +87,9 @@ class LoginAttempt:
 
 
 def _count(key: str, allowed: int, *, exempt) -> None:
-    """Count an attempt on counter `key`; Throttled while its backoff holds, unless exempt()."""
+    """Count an attempt on counter `key`; Throttled while its backoff holds, unless exempt().
+    The backoff's end is a value compared with the clock, not a cache expiry (cache entries
+    expire only to clean up)."""
     now = time.time()
     until = cache.get(_block(key))
     if until is not None and until > now and not exempt():
@@ -99,13 +103,17 @@ def _count(key: str, allowed: int, *, exempt) -> None:
     cache.touch(key, FAILURE_MEMORY_SECONDS)
     if failures < allowed or exempt():
         return
-    # The allowed-th failure starts the backoff: the next attempt waits 1 s, then 2 s, 4 s...
-    wait = min(2 ** min(failures - allowed, 20), BACKOFF_MAX_SECONDS)
-    # add() is atomic: of concurrent attempts past the limit, one gets this period's slot.
-    if not cache.add(_block(key), now + wait, math.ceil(wait)):
+    # Of concurrent attempts that found the same backoff ended (or none yet), one gets the
+    # period's attempt: add() is atomic, and they compete for one key named after what they
+    # found (and the series of failures, which a success ends).
+    series = cache.get_or_set(key + ":series", secrets.token_hex(8), FAILURE_MEMORY_SECONDS)
+    if not cache.add(f"{key}:slot:{series}:{until or 0}", True, FAILURE_MEMORY_SECONDS):
         with contextlib.suppress(ValueError):
             cache.decr(key)  # refused, not tried
         raise _throttled((cache.get(_block(key)) or now + 1) - now)
+    # The allowed-th failure starts the backoff: the next attempt waits 1 s, then 2 s, 4 s...
+    wait = min(2 ** min(failures - allowed, 20), BACKOFF_MAX_SECONDS)
+    cache.set(_block(key), now + wait, FAILURE_MEMORY_SECONDS)
 
 
 def _block(key: str) -> str:

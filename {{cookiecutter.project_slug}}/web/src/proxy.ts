@@ -19,14 +19,13 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the static assets, and not prefetches (they render nothing to run).
+  // Pages only: not the static assets, and not the router's own prefetches (RSC payloads, no
+  // HTML to run). A browser's prefetch (`Purpose`/`Sec-Purpose: prefetch`) is a document it may
+  // display later, so it gets the policy like any page load.
   matcher: [
     {
       source: "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
+      missing: [{ type: "header", key: "next-router-prefetch" }],
     },
   ],
 };

@@ -1,6 +1,7 @@
 /**
  * What the tabs of one browser share to refresh one at a time: a lock (Web Locks API) and a
- * message channel (BroadcastChannel). Both are interfaces so unit tests can fake several tabs.
+ * message channel (BroadcastChannel, or localStorage's `storage` event where there is none).
+ * Both are interfaces so unit tests can fake several tabs.
  */
 
 export type SignOutReason = "logout" | "expired";
@@ -39,7 +40,7 @@ export function browserLock(): TabLock {
 
 export function browserChannel(): TabChannel {
   if (typeof BroadcastChannel === "undefined") {
-    return { post: () => {}, subscribe: () => () => {} };
+    return storageChannel() ?? { post: () => {}, subscribe: () => () => {} };
   }
   const channel = new BroadcastChannel(NAME);
   return {
@@ -50,4 +51,49 @@ export function browserChannel(): TabChannel {
       return () => channel.removeEventListener("message", handler);
     },
   };
+}
+
+const MESSAGE_KEY = `${NAME}-message`;
+
+/** Without BroadcastChannel (Safari before 15.4): a localStorage write fires `storage` in the
+ * other tabs of the origin (never in the writer). Null where there is no storage (the server,
+ * storage blocked). */
+function storageChannel(): TabChannel | null {
+  let storage: Storage;
+  try {
+    if (typeof window === "undefined" || !window.localStorage) return null;
+    storage = window.localStorage;
+  } catch {
+    return null;
+  }
+  const target = window;
+  return {
+    post: (message) => {
+      try {
+        // The nonce makes every write a change (only a change fires the event).
+        const nonce = `${Date.now()}-${Math.random()}`;
+        storage.setItem(MESSAGE_KEY, JSON.stringify({ nonce, message }));
+        storage.removeItem(MESSAGE_KEY); // fires too, with no value: ignored
+      } catch {
+        // storage full: the other tabs learn at their next request
+      }
+    },
+    subscribe: (listener) => {
+      const handler = (event: StorageEvent) => {
+        const message = event.key === MESSAGE_KEY ? parseMessage(event.newValue) : null;
+        if (message) listener(message);
+      };
+      target.addEventListener("storage", handler);
+      return () => target.removeEventListener("storage", handler);
+    },
+  };
+}
+
+function parseMessage(value: string | null): TabMessage | null {
+  try {
+    const message = value ? JSON.parse(value)?.message : null;
+    return typeof message?.type === "string" ? message : null;
+  } catch {
+    return null;
+  }
 }
