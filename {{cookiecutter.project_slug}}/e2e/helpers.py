@@ -101,6 +101,21 @@ def refresh_and_wait(page: Page) -> None:
     wait_for_actions(page, done + 1)
 
 
+def answer(route, origin: str, status: int, body: str = "", content_type: str = "text/plain"):
+    """Fulfills an intercepted API call (cross-origin: with the CORS headers the page needs to
+    read it), as a proxy or the API might answer: `answer(route, base_url, 503, "...")`."""
+    route.fulfill(
+        status=status,
+        body=body,
+        content_type=content_type,
+        headers={
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Credentials": "true",
+            "Vary": "Origin",
+        },
+    )
+
+
 # --- The database (read-only) -------------------------------------------------------------------
 
 

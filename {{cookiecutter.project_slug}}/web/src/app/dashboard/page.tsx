@@ -1,16 +1,27 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
-import { type DeviceSession, NetworkError, SignedOutError, auth } from "@/lib/auth";
+import { type DeviceSession, SignedOutError, auth } from "@/lib/auth";
 import { RequireAuth, useAuth } from "@/lib/auth/session";
+import { type ActionKind, failureMessage } from "@/lib/auth/state";
 import { deviceLabel } from "@/lib/device";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 export default function DashboardPage() {
-  // Started at once, in parallel with the profile request of <AuthProvider>.
-  const sessions = useSessions();
+  // Everything below belongs to one session of the tab: a sign-out, a sign-in (another user's,
+  // say, from another tab) or a restore from the back/forward cache starts it again from
+  // scratch, the sessions list included; nothing is shown until /me has answered again.
+  const { key } = useAuth();
+  return <SessionDashboard key={key} />;
+}
+
+function SessionDashboard() {
+  const { status } = useAuth();
+  // Started at once, in parallel with the profile request of <AuthProvider>; never once signed
+  // out (it would only ask to refresh a session that is over).
+  const sessions = useSessions(status !== "signed-out");
   return (
     <RequireAuth fallback={<p className="muted center">Loading…</p>}>
       <Dashboard sessions={sessions} />
@@ -24,7 +35,7 @@ type Sessions = {
   reload: () => Promise<void>;
 };
 
-function useSessions(): Sessions {
+function useSessions(enabled: boolean): Sessions {
   const [items, setItems] = useState<DeviceSession[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(
@@ -41,25 +52,37 @@ function useSessions(): Sessions {
     [],
   );
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    if (enabled) void reload();
+  }, [enabled, reload]);
   return { items, error, reload };
 }
 
 function Dashboard({ sessions }: { sessions: Sessions }) {
   const { user, reload } = useAuth();
-  const [busy, setBusy] = useState<string | null>(null);
+  const [busy, setBusy] = useState<ActionKind | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [completed, setCompleted] = useState(0); // actions finished, for tests to wait on
+  // The button of a failed action gets the focus back once usable again, to retry from there.
+  const refocus = useRef<HTMLElement | null>(null);
 
-  async function act(name: string, action: () => Promise<unknown>) {
-    setBusy(name);
+  useEffect(() => {
+    if (busy !== null || !refocus.current) return;
+    refocus.current.focus();
+    refocus.current = null;
+  }, [busy]);
+
+  // Runs one action. Success speaks for itself (signing out leaves the page, and only once the
+  // API has confirmed it); a failure is said, and the user stays where they were.
+  async function act(kind: ActionKind, action: () => Promise<unknown>) {
+    const origin = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setBusy(kind);
     setError(null);
     try {
       await action();
     } catch (caught) {
-      if (caught instanceof NetworkError) setError("We can't reach the server. Please try again.");
-      else if (!(caught instanceof SignedOutError)) setError("That didn't work. Please try again.");
+      const message = failureMessage(kind, caught);
+      setError(message);
+      if (message) refocus.current = origin;
     } finally {
       setBusy(null);
       setCompleted((count) => count + 1);
@@ -142,11 +165,15 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
                 disabled={busy !== null}
                 aria-label={`Revoke ${deviceLabel(session.user_agent)}${session.current ? " (this device)" : ""}`}
                 onClick={() =>
-                  act(`revoke-${session.id}`, async () => {
-                    await auth.revokeSession(session.id);
-                    if (session.current) await auth.logout();
-                    else await sessions.reload();
-                  })
+                  session.current
+                    ? // This device: logging out ends this very session, in one request that
+                      // succeeds or fails as a whole (a DELETE then a failed logout would end
+                      // the session yet leave the tab signed in).
+                      act("revoke-current", auth.logout)
+                    : act("revoke", async () => {
+                        await auth.revokeSession(session.id);
+                        await sessions.reload();
+                      })
                 }
               >
                 Revoke

@@ -161,20 +161,25 @@ export function createAuthClient(options: AuthClientOptions) {
     const response = await request(path, init);
     if (response.status !== 401 || NO_REFRESH.includes(path)) return response;
     // The refresh is the tab's, not this caller's: aborting this request stops only the wait.
-    await untilAborted(renew(seen), init.signal);
+    await untilAborted(renew(seen, true), init.signal);
     return request(path, init);
   }
 
   /**
    * The tab's one refresh, under the tabs' lock, unless fresh tokens arrived since `seen`: in
    * this tab (generation), or in another one, which writes the shared expiry before it lets go
-   * of the lock (stamp). The lock is held for the refresh alone, never for a caller's request.
+   * of the lock (stamp). That write may reach this tab's storage later than the lock does, so
+   * after a 401 (`probe`) the shared cookies are asked too, with a cheap GET of /me: a tab
+   * that renewed a moment ago makes it succeed. The lock is held for that and the refresh
+   * alone, never for a caller's own request (a slow report must not hold up every tab).
    */
-  function renew(seen: { generation: number; stamp: string }): Promise<void> {
-    if (generation !== seen.generation || stamp() !== seen.stamp) return Promise.resolve();
+  function renew(seen: { generation: number; stamp: string }, probe = false): Promise<void> {
+    const renewedSince = () => generation !== seen.generation || stamp() !== seen.stamp;
+    if (renewedSince()) return Promise.resolve();
     if (!refreshing) {
       const run = lock.run(async () => {
-        if (generation === seen.generation && stamp() === seen.stamp) await refresh();
+        if (renewedSince() || (probe && (await signedInAlready()))) return;
+        await refresh();
       });
       refreshing = run.finally(() => {
         if (refreshing === settled) refreshing = null;
@@ -183,6 +188,15 @@ export function createAuthClient(options: AuthClientOptions) {
       settled.catch(() => {}); // its awaiters see the error; unawaited, it is no unhandled rejection
     }
     return refreshing;
+  }
+
+  /** Do the cookies work already (another tab renewed them)? False if unsure. */
+  async function signedInAlready(): Promise<boolean> {
+    try {
+      return (await request("/api/auth/me/")).ok;
+    } catch {
+      return false; // the refresh will say (and retry)
+    }
   }
 
   /**

@@ -3,54 +3,67 @@
 /** React glue: who is signed in (AuthProvider, useAuth) and the gate of protected pages. */
 
 import { usePathname, useRouter } from "next/navigation";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 
 import { auth } from "./index";
-import type { User } from "./client";
-import { NetworkError, SignedOutError } from "./errors";
 import { loginPath } from "./next-path";
-import type { SignOutReason } from "./tabs";
+import {
+  type AuthState,
+  type MeAnswer,
+  afterMe,
+  isTransientMeFailure,
+  sessionKey,
+} from "./state";
 
-export type AuthState =
-  | { status: "loading"; user: null }
-  | { status: "signed-in"; user: User }
-  | { status: "signed-out"; user: null; reason: SignOutReason | "anonymous" }
-  | { status: "unreachable"; user: null };
+export type { AuthState } from "./state";
 
 type AuthContextValue = AuthState & { reload: () => Promise<void> };
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
 export function AuthProvider({ children }: { children: React.ReactNode }) {
-  const [state, setState] = useState<AuthState>({ status: "loading", user: null });
+  const restores = useRef(0); // times restored from the back/forward cache
+  const [state, setState] = useState<AuthState>(() => ({
+    status: "loading",
+    user: null,
+    key: sessionKey(auth.epoch(), 0),
+  }));
 
-  // Loads the user. An unreachable API keeps a signed-in user signed in (and rethrows, for
-  // the caller to say so): only the API decides that a session is over.
-  const reload = useCallback(
-    () =>
-      auth.getMe().then(
-        (user) => setState({ status: "signed-in", user }),
-        (error: unknown) => {
-          if (error instanceof NetworkError) {
-            setState((state) =>
-              state.status === "signed-in" ? state : { status: "unreachable", user: null },
-            );
-            throw error;
-          }
-          if (!(error instanceof SignedOutError)) {
-            setState({ status: "signed-out", user: null, reason: "anonymous" });
-          } // SignedOutError: the "signed-out" event has already set the state
-        },
-      ),
-    [],
-  );
+  // Loads the user (the decisions are state.ts's `afterMe`). An answer asked before a sign-in
+  // or sign-out is dropped. Only "not signed in" ends a session: when the API cannot answer, a
+  // signed-in user stays signed in, anyone else is "unreachable" (retried below), and the
+  // error is rethrown for the caller to say so.
+  const reload = useCallback(async () => {
+    const asked = sessionKey(auth.epoch(), restores.current);
+    let answer: MeAnswer;
+    try {
+      answer = { user: await auth.getMe() };
+    } catch (error) {
+      answer = { error };
+    }
+    const current = sessionKey(auth.epoch(), restores.current);
+    setState((state) => afterMe(state, answer, asked, current));
+    if ("error" in answer && isTransientMeFailure(answer, asked, current)) throw answer.error;
+  }, []);
 
   useEffect(() => {
     const stop = auth.start();
+    // A sign-in or sign-out (here or in another tab) starts a new session of the tab: what was
+    // shown belonged to the previous one. After a sign-in, nothing is shown until /me answers.
     const unsubscribe = auth.subscribe((event) => {
+      const key = sessionKey(auth.epoch(), restores.current);
       if (event.type === "signed-out") {
-        setState({ status: "signed-out", user: null, reason: event.reason });
+        setState({ status: "signed-out", user: null, reason: event.reason, key });
       } else {
+        setState({ status: "loading", user: null, key });
         reload().catch(() => {});
       }
     });
@@ -59,7 +72,8 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     // say): show nothing protected until the API has answered again.
     const onPageShow = (event: PageTransitionEvent) => {
       if (!event.persisted) return;
-      setState({ status: "loading", user: null });
+      restores.current++;
+      setState({ status: "loading", user: null, key: sessionKey(auth.epoch(), restores.current) });
       reload().catch(() => {});
     };
     window.addEventListener("pageshow", onPageShow);
@@ -69,6 +83,16 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       stop();
     };
   }, [reload]);
+
+  // Unreachable: try again by itself, backing off (1 s, 2 s, 4 s... 30 s). A new failure (or a
+  // click on "Try again" that failed) reschedules; success, a sign-out or unmounting stops it.
+  const failures = state.status === "unreachable" ? state.failures : 0;
+  const retryIn = state.status === "unreachable" ? state.retryIn : 0;
+  useEffect(() => {
+    if (failures === 0) return;
+    const timer = setTimeout(() => reload().catch(() => {}), retryIn);
+    return () => clearTimeout(timer);
+  }, [failures, retryIn, reload]);
 
   const value = useMemo(() => ({ ...state, reload }), [state, reload]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
@@ -107,6 +131,7 @@ export function RequireAuth({
         <p role="alert" className="alert">
           We can&rsquo;t reach the server right now.
         </p>
+        <p className="muted">We&rsquo;ll keep trying automatically.</p>
         <button type="button" className="button" onClick={() => state.reload().catch(() => {})}>
           Try again
         </button>
