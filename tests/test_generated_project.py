@@ -128,8 +128,8 @@ PRINT_SETTINGS = """
 import json
 from django.conf import settings
 print(json.dumps({
-    "access": settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds(),
-    "refresh": settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds(),
+    "access": settings.JWT_ACCESS_TOKEN_LIFETIME,
+    "refresh": settings.JWT_REFRESH_TOKEN_LIFETIME,
     "web_origins": settings.WEB_ORIGINS,
     "title": settings.SPECTACULAR_SETTINGS["TITLE"],
 }))

@@ -1,4 +1,4 @@
-"""What the scenarios share: signing in, reading cookies and claims, watching the network,
+"""What the end-to-end tests share: signing in, reading cookies and claims, watching the network,
 waiting for tokens to expire, and asking the database."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from conftest import PASSWORD
 
-# Makes a tab report itself hidden, so it does not renew tokens ahead of expiry: the scenarios
+# Makes a tab report itself hidden, so it does not renew tokens ahead of expiry: the tests
 # that need an expired access token use it (a visible tab would renew it in time).
 HIDDEN_TAB = """
 Object.defineProperty(Document.prototype, "visibilityState", { get: () => "hidden" });

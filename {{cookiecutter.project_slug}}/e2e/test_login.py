@@ -1,4 +1,5 @@
-"""Scenarios 1-3: signing in, wrong passwords, and where the tokens live."""
+"""Signing in in a real browser: the protected page's redirect, wrong passwords, and where the
+tokens live."""
 
 import re
 

@@ -1,4 +1,5 @@
-"""Scenarios 4, 5, 10, 11: silent refresh with rotation, two tabs, expiry, outages."""
+"""Silent refresh in a real browser: one rotation for parallel calls, a lost response, two tabs,
+renewal ahead of expiry, an expired refresh token, an outage during refresh."""
 
 import re
 

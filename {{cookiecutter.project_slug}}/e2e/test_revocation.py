@@ -1,4 +1,5 @@
-"""Scenarios 6-9: reuse detection, logout, log out everywhere, revoking a session."""
+"""Ending sessions in a real browser: reuse detection, logout, log out everywhere, revoking a
+session, and an access token that expired while the computer slept."""
 
 import re
 

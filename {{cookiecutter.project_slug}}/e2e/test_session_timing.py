@@ -1,4 +1,4 @@
-"""Issue 13 in a real browser: a refresh that hangs recovers, and a browser whose clock is off
+"""Session timing in a real browser: a refresh that hangs recovers, and a browser whose clock is off
 renews at the right rate (the deadlines come from the seconds left, on its own clock)."""
 
 import itertools

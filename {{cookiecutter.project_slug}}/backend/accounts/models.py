@@ -124,6 +124,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+# The user's fields that the access token carries as claims and /api/auth/me/ returns (after
+# the id): tokens.with_access and serializers.UserSerializer both read them from here, so a new
+# field of the user reaches both by being added to this list.
+USER_CLAIMS = ("email", "name", "role")
+
+
 class DeviceSessionQuerySet(models.QuerySet):
     def active(self):
         """Sessions that can still refresh: not revoked, within the absolute cap and the

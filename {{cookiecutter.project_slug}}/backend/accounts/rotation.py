@@ -20,8 +20,8 @@ retried, or tabs of one browser racing; either way the browser must end up holdi
 that is now current, or it would be signed out by our own failure. The cost, deliberately
 accepted as with Auth0's reuse interval and Okta's grace period: a thief replaying a stolen
 token within the grace gets the same successor as its owner, and is caught at the next reuse.
-Once the successor has been used, a replay within the grace gets a 401 that leaves the cookies
-alone (another tab holds the newer ones).
+Once the successor has been used, a replay within the grace gets TokenJustRotated: a 401 that
+leaves the cookies alone (another tab holds the newer ones).
 """
 
 from datetime import timedelta
@@ -29,31 +29,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from . import security_log
+from .exceptions import RefreshRejected, TokenJustRotated
 from .models import DeviceSession
 from .tokens import SessionRefreshToken, TokenPair, new_tokens, successor_jti, with_access
 
 
-class RefreshRejected(AuthenticationFailed):
-    """A 401 whose body says why: {"detail": ..., "code": ...}."""
-
-    def __init__(self, detail: str, code: str, *, session=None, clear_cookies: bool = True):
-        super().__init__(detail, code)
-        self.code = code
-        # For the security log: whose token it was, when known.
-        self.session_id = session.pk if session is not None else None
-        self.user_id = session.user_id if session is not None else None
-        # False only for a token another tab has just rotated: the browser already holds
-        # the fresh cookies, which deleting would sign the user out.
-        self.clear_cookies = clear_cookies
-
-
 def rotate(raw_token: str, request=None) -> TokenPair:
-    """The next tokens of the session `raw_token` belongs to, or RefreshRejected (logged)."""
+    """The next tokens of the session `raw_token` belongs to; else RefreshRejected, or its kind
+    TokenJustRotated when another request has just rotated the token (logged either way)."""
     try:
         return _rotate(raw_token, request)
     except RefreshRejected as exc:
@@ -119,12 +107,7 @@ def _rotated_before(
             "refresh_grace_replay", request, user=session.user_id, session=session.pk
         )
         return with_access(session, refresh)
-    raise RefreshRejected(
-        "Token was just rotated by another request.",
-        "token_rotated",
-        session=session,
-        clear_cookies=False,
-    )
+    raise TokenJustRotated(session=session)
 
 
 def _unused_successor(presented: SessionRefreshToken, session: DeviceSession):

@@ -41,11 +41,6 @@ class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, help_text="Only without a refresh cookie.")
 
 
-class HealthSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    database = serializers.CharField()
-
-
 class CookieOrBearerScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.CookieOrBearerAuthentication"
     name = ["bearerAuth", "cookieAuth"]

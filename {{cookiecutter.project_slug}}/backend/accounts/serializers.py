@@ -1,20 +1,17 @@
-"""Serializers shared by the browser flow (cookies) and the token flow (JSON bodies).
+"""What the auth endpoints read and return: the user, device sessions, credentials, and the token
+flow's serializers (mobile and CLI clients: simplejwt's views, with tokens in JSON bodies).
 
-They extend simplejwt's: credentials are checked by TokenObtainSerializer exactly as in the
-seed setup; we add the device session, the user payload and our rotation.
+The token flow's serializers only unpack the body: signing in and out is sign_in.py's, token
+rotation rotation.py's, the same for the browser's cookie views (views.py).
 """
 
-from django.contrib.auth.models import update_last_login
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed, Throttled
-from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.serializers import PasswordField
 
-from . import security_log
-from .device_sessions import revoke_session, start_session
-from .models import DeviceSession, User
+from .models import USER_CLAIMS, DeviceSession, User
 from .rotation import rotate
-from .throttles import LoginAttempt
-from .tokens import SessionRefreshToken, TokenPair, issue_tokens
+from .sign_in import sign_in, sign_out
+from .tokens import TokenPair
 
 # Long enough for any passphrase; short enough that hashing it costs nothing.
 MAX_PASSWORD_LENGTH = 4096
@@ -23,7 +20,7 @@ MAX_PASSWORD_LENGTH = 4096
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "name", "role"]
+        fields = ["id", *USER_CLAIMS]
         read_only_fields = fields
 
 
@@ -39,11 +36,9 @@ class DeviceSessionSerializer(serializers.ModelSerializer):
         return str(session.pk) == self.context.get("current_session_id")
 
 
-def token_response(tokens: TokenPair) -> dict:
-    """The JSON of a token-flow response; the browser views move the two tokens into cookies."""
+def expiry_data(tokens: TokenPair) -> dict:
+    """When the tokens expire: in every response that hands out tokens."""
     return {
-        "access": str(tokens.access),
-        "refresh": str(tokens.refresh),
         "access_expires_at": tokens.access_expires_at,
         "refresh_expires_at": tokens.refresh_expires_at,
         # The same, as seconds left: a client whose clock is off can still schedule renewal.
@@ -51,41 +46,33 @@ def token_response(tokens: TokenPair) -> dict:
     }
 
 
-class TokenObtainSerializer(jwt_serializers.TokenObtainSerializer):
+def token_data(tokens: TokenPair) -> dict:
+    """The tokens themselves and their expiry: the token flow's JSON (the browser gets the
+    tokens as cookies instead)."""
+    return {"access": str(tokens.access), "refresh": str(tokens.refresh), **expiry_data(tokens)}
+
+
+class CredentialsSerializer(serializers.Serializer):
+    """Email and password."""
+
+    # With limits: over-long input is a 400, not work for the password hasher.
+    email = serializers.CharField(max_length=254, write_only=True)
+    password = PasswordField(max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False)
+
+
+class TokenObtainSerializer(CredentialsSerializer):
     """Email and password in; a new device session, its tokens and the user out."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # simplejwt's fields, with limits: over-long input is a 400, not work for the hasher.
-        self.fields["email"] = serializers.CharField(max_length=254, write_only=True)
-        self.fields["password"] = jwt_serializers.PasswordField(
-            max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False
-        )
-
     def validate(self, attrs):
-        request = self.context["request"]
-        attempt = LoginAttempt(request, attrs["email"])
-        try:
-            attempt.begin()  # 429 while a backoff holds (accounts/throttles.py)
-            super().validate(attrs)  # authenticate(); 401 "no_active_account" on failure
-        except (AuthenticationFailed, Throttled) as exc:
-            event = "login_throttled" if isinstance(exc, Throttled) else "login_failed"
-            security_log.warning(event, request, email_sha256=attempt.account_digest)
-            raise
-        attempt.succeeded()
-        session = start_session(self.user, request)
-        update_last_login(None, self.user)
-        self.tokens = issue_tokens(session)
-        security_log.info("login", request, user=self.user.pk, session=session.pk)
-        return {**token_response(self.tokens), "user": UserSerializer(self.user).data}
+        user, tokens = sign_in(self.context["request"], attrs["email"], attrs["password"])
+        return {**token_data(tokens), "user": UserSerializer(user).data}
 
 
 class TokenRefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField(write_only=True)
 
     def validate(self, attrs):
-        self.tokens = rotate(attrs["refresh"], self.context.get("request"))
-        return token_response(self.tokens)
+        return token_data(rotate(attrs["refresh"], self.context.get("request")))
 
 
 class TokenBlacklistSerializer(serializers.Serializer):
@@ -94,9 +81,5 @@ class TokenBlacklistSerializer(serializers.Serializer):
     refresh = serializers.CharField(write_only=True)
 
     def validate(self, attrs):
-        token = SessionRefreshToken(attrs["refresh"])  # TokenError -> 401 in the views
-        token.blacklist()
-        revoke_session(token.session_id)
-        request = self.context.get("request")
-        security_log.info("logout", request, user=token.user_id, session=token.session_id)
+        sign_out(self.context.get("request"), attrs["refresh"])  # TokenError: 401 in the views
         return {}

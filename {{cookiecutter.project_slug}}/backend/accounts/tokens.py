@@ -1,7 +1,8 @@
 """Our JWTs: simplejwt's, plus the device-session id, user claims and a digest at rest.
 
 - Every token carries `sid`, the DeviceSession it belongs to; rotation keeps it.
-- Access tokens carry `email`, `name` and `role`, read from the user when they are issued.
+- Access tokens carry the user's USER_CLAIMS (models.py: email, name, role), read from the
+  user when they are issued.
 - No token of a session expires after the session's absolute cap (`expires_at`).
 - The database keeps a SHA-256 digest of each refresh token, never the token itself
   (simplejwt's OutstandingToken.token holds the raw JWT), so a leaked backup signs nobody in.
@@ -22,6 +23,8 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
+
+from .models import USER_CLAIMS
 
 SESSION_ID_CLAIM = "sid"
 
@@ -57,7 +60,8 @@ def verified_session_id(raw: str) -> str | None:
 
 
 class SessionAccessToken(AccessToken):
-    # Read at use, not import, so changed settings (tests, reloads) apply.
+    # JWT_ACCESS_TOKEN_LIFETIME and JWT_REFRESH_TOKEN_LIFETIME, not simplejwt's ACCESS_/
+    # REFRESH_TOKEN_LIFETIME; read at use, not import, so changed settings (tests) apply.
     @property
     def lifetime(self) -> timedelta:
         return timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME)
@@ -164,9 +168,8 @@ def with_access(session, refresh: SessionRefreshToken) -> TokenPair:
     user = session.user
     access = refresh.access_token
     access.set_exp(lifetime=min(access.lifetime, session.expires_at - access.current_time))
-    access["email"] = user.email
-    access["name"] = user.name
-    access["role"] = user.role
+    for claim in USER_CLAIMS:
+        access[claim] = getattr(user, claim)
     return TokenPair(access=access, refresh=refresh)
 
 

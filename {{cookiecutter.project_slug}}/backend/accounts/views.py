@@ -1,5 +1,5 @@
-"""The auth endpoints. Thin: serializers.py checks input, rotation.py exchanges refresh tokens,
-cookies.py owns the cookies.
+"""The auth endpoints. Thin: sign_in.py signs in and out, rotation.py exchanges refresh tokens,
+cookies.py owns the cookies, serializers.py checks input and shapes output.
 
 Browser flow, tokens only in httpOnly cookies: csrf, login, refresh, logout, logout-all, me,
 sessions. Token flow for mobile and CLI clients, simplejwt's views with our serializers:
@@ -28,17 +28,21 @@ from .cookies import (
     set_auth_cookies,
 )
 from .device_sessions import revoke_all_sessions, revoke_session
+from .exceptions import RefreshRejected, TokenJustRotated
 from .models import DeviceSession
-from .rotation import RefreshRejected
+from .rotation import rotate
 from .serializers import (
+    CredentialsSerializer,
     DeviceSessionSerializer,
     TokenBlacklistSerializer,
     TokenObtainSerializer,
     TokenRefreshSerializer,
     UserSerializer,
+    expiry_data,
 )
+from .sign_in import sign_in, sign_out
 from .throttles import LoginIPThrottle
-from .tokens import SessionRefreshToken
+from .tokens import SessionRefreshToken, TokenPair
 
 UNAUTHORIZED = OpenApiResponse(schema.DetailSerializer, description="Not signed in")
 
@@ -53,56 +57,66 @@ class CsrfView(APIView):
         return Response({"csrfToken": get_token(request)})
 
 
-class CookieFlowView(jwt_views.TokenViewBase):
-    """Base of the cookie endpoints. No authentication class runs, so a stale or garbage
-    `access` cookie never blocks signing in or out; the CSRF check always does, because the
-    browser attaches cookies to forged requests too."""
+class CredentialsView(APIView):
+    """Base of the browser's login, refresh and logout, which take credentials instead of
+    requiring them: no authentication class runs, so a stale or garbage `access` cookie never
+    blocks signing in or out."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    def get_authenticate_header(self, request) -> str:
+        # As simplejwt's views answer: with it, refused credentials are a 401 (DRF turns them
+        # into a 403 without).
+        return 'Bearer realm="api"'
+
+
+class CookieFlowView(CredentialsView):
+    """Login and refresh: always the CSRF check, because the browser attaches cookies to forged
+    requests too."""
 
     def initial(self, request, *args, **kwargs):
         enforce_csrf(request)
         super().initial(request, *args, **kwargs)
 
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        if getattr(exc, "clear_cookies", False):
-            clear_auth_cookies(response)
-        return response
 
-    def respond_with_cookies(self, serializer) -> Response:
-        body = {
-            k: v for k, v in serializer.validated_data.items() if k not in ("access", "refresh")
-        }
-        response = Response(body)
-        set_auth_cookies(response, serializer.tokens)
-        return response
+def end_sessions_named_by_cookies(request, event: str) -> None:
+    """End the device sessions the request's cookies name, whatever state the cookies are in
+    (expired, rotated, one of them missing); log each as `event`."""
+    for session in DeviceSession.objects.filter(pk__in=sessions_named_by_cookies(request)):
+        revoke_session(session.pk)
+        security_log.info(event, request, user=session.user_id, session=session.pk)
+
+
+def with_cookies(body: dict, tokens: TokenPair) -> Response:
+    response = Response(body)
+    set_auth_cookies(response, tokens)
+    return response
 
 
 class LoginView(CookieFlowView):
-    serializer_class = TokenObtainSerializer
-    # Per account: accounts/throttles.py's LoginAttempt, in the serializer.
+    # Per account: accounts/throttles.py's LoginAttempt, in sign_in().
     throttle_classes = (LoginIPThrottle,)
 
     @extend_schema(
+        request=CredentialsSerializer,
         responses={
             200: schema.LoginResponseSerializer,
             401: schema.DetailSerializer,
             429: schema.DetailSerializer,
-        }
+        },
     )
     def post(self, request):
         """Sign in; sets the `access` and `refresh` cookies. A session this browser still held
         (someone else's on a shared computer, say) ends."""
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        for session in DeviceSession.objects.filter(pk__in=sessions_named_by_cookies(request)):
-            revoke_session(session.pk)
-            security_log.info("session_replaced", request, user=session.user_id, session=session.pk)
-        return self.respond_with_cookies(serializer)
+        credentials = CredentialsSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        user, tokens = sign_in(request, **credentials.validated_data)
+        end_sessions_named_by_cookies(request, "session_replaced")
+        return with_cookies({**expiry_data(tokens), "user": UserSerializer(user).data}, tokens)
 
 
 class RefreshView(CookieFlowView):
-    serializer_class = TokenRefreshSerializer
-
     @extend_schema(
         request=None, responses={200: schema.ExpirySerializer, 401: schema.DetailSerializer}
     )
@@ -111,14 +125,19 @@ class RefreshView(CookieFlowView):
         raw = refresh_token_of(request)
         if not raw:
             raise RefreshRejected("No refresh cookie.", "token_not_valid")
-        serializer = self.get_serializer(data={"refresh": raw})
-        serializer.is_valid(raise_exception=True)
-        return self.respond_with_cookies(serializer)
+        tokens = rotate(raw, request)
+        return with_cookies(expiry_data(tokens), tokens)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        # A refused refresh token never works again: delete the cookies. Except one another
+        # request has just rotated: this browser already holds the new cookies.
+        if isinstance(exc, RefreshRejected) and not isinstance(exc, TokenJustRotated):
+            clear_auth_cookies(response)
+        return response
 
 
-class LogoutView(jwt_views.TokenViewBase):
-    serializer_class = TokenBlacklistSerializer
-
+class LogoutView(CredentialsView):
     @extend_schema(request=schema.LogoutSerializer, responses=schema.DetailSerializer)
     def post(self, request):
         """End the session that the cookies name and delete them (browser); without cookies,
@@ -131,20 +150,17 @@ class LogoutView(jwt_views.TokenViewBase):
             body.is_valid(raise_exception=True)
             if (raw := body.validated_data.get("refresh")) is not None:
                 try:
-                    self.get_serializer(data={"refresh": raw}).is_valid(raise_exception=True)
+                    sign_out(request, raw)
                 except TokenError as exc:
                     raise InvalidToken(exc.args[0]) from exc
             return Response({"detail": "Signed out."})
 
         enforce_csrf(request)
-        # Whatever state the cookies are in (expired, rotated, one of them missing), the
-        # session they name ends; garbage never blocks signing out.
+        # Garbage in the cookies never blocks signing out.
         if (raw := refresh_token_of(request)) is not None:
             with contextlib.suppress(TokenError):
                 SessionRefreshToken(raw).blacklist()
-        for session in DeviceSession.objects.filter(pk__in=sessions_named_by_cookies(request)):
-            revoke_session(session.pk)
-            security_log.info("logout", request, user=session.user_id, session=session.pk)
+        end_sessions_named_by_cookies(request, "logout")
         response = Response({"detail": "Signed out."})
         clear_auth_cookies(response)
         return response
@@ -189,7 +205,7 @@ class SessionDetailView(APIView):
         return response
 
 
-# --- Token flow: the seeds' contract, simplejwt's views ------------------------------------------
+# --- Token flow: mobile and CLI clients, simplejwt's views and JSON ------------------------------
 
 
 @extend_schema(

@@ -5,7 +5,6 @@ first when present; variables already set in the real environment win over it.
 """
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +50,60 @@ if not DEBUG and JWT_SIGNING_KEY in {SECRET_KEY, *SECRET_KEY_FALLBACKS}:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+# --- This project's own settings ----------------------------------------------------------------
+# Not Django's nor a library's: what accounts/ and config/ read (each comment names where). Each
+# comes from the environment variable of the same name (WEB_ORIGIN for WEB_ORIGINS), documented
+# in .env.example. JWT_SIGNING_KEY, above, is one of them too.
+
+# Token lifetimes in seconds (accounts/tokens.py; simplejwt's ACCESS_TOKEN_LIFETIME and
+# REFRESH_TOKEN_LIFETIME are not used). The refresh lifetime is the idle timeout: each rotation
+# renews it, up to SESSION_MAX_LIFETIME after login (accounts/device_sessions.py).
+JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", {{ cookiecutter.access_token_lifetime_minutes|int * 60 }})
+JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", {{ cookiecutter.refresh_token_lifetime_days|int * 86400 }})
+SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 30 * 86400)
+# A rotated refresh token presented again within this window gets its unused successor once more
+# (accounts/rotation.py): long enough for a restarted server to answer a retry, short enough to
+# leave a thief little time (Okta's grace period defaults to 30 s as well).
+REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 30)
+# How long each process remembers an access token it accepted (accounts/auth_cache.py): the
+# longest a logout or revocation takes to reach every worker. 0: check every request in full.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
+
+# Login throttling (accounts/throttles.py, README "Login throttling"). Attempts per client IP,
+# whatever the account; then failed attempts only, forgotten on success: per account and client
+# IP, and per account from addresses it never signed in from, each followed by a backoff that
+# doubles from 1 s up to 15 min.
+LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
+LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 5)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 50)
+
+# Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
+# IP (login throttling, device sessions, the security log; DRF's NUM_PROXIES below). 0: the
+# socket's address, never the header. Required with DEBUG off (system check accounts.E002):
+# behind a proxy, 0 would make every client share the proxy's address, so one login throttle.
+NUM_PROXIES = env_int("NUM_PROXIES", -1)  # -1: not set
+
+# The web client's origins: the only ones CORS allows (with credentials) and CSRF trusts.
+WEB_ORIGINS = env_list("WEB_ORIGIN", "http://localhost:{{ cookiecutter.web_port }}" if DEBUG else "")
+# Production settings over plain http, on this machine only (end-to-end tests, a trial run):
+# with LOCAL_TRIAL=1 and DEBUG off, WEB_ORIGIN may be http://localhost (or 127.0.0.1).
+LOCAL_TRIAL = env_bool("LOCAL_TRIAL", False)
+# With DEBUG off, credentialed CORS and CSRF trust only what was set on purpose.
+if not DEBUG and (problem := untrusted_web_origin(WEB_ORIGINS, local_trial=LOCAL_TRIAL)):
+    raise ImproperlyConfigured(problem)
+
+# The cookies (accounts/cookies.py for the tokens'; the CSRF and admin session cookies below
+# follow the same rules): Secure and with prefixed names, and on which domain (None: the API's
+# own host only).
+COOKIE_SECURE = env_bool("COOKIE_SECURE", not DEBUG)
+COOKIE_DOMAIN = os.environ.get("COOKIE_DOMAIN") or None
+
+# /api/schema/ and /api/docs/ (config/urls.py): public with DEBUG on, off (404) without unless
+# set to 1.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+
+# --- Django and its libraries -------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -158,12 +211,6 @@ PASSWORD_HASHERS = [
 
 # --- API ----------------------------------------------------------------------------------------
 
-# Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
-# IP (login throttling, device sessions, the security log). 0: the socket's address, never the
-# header. Required with DEBUG off (system check accounts.E002): behind a proxy, 0 would make
-# every client share the proxy's address, and so one login throttle.
-NUM_PROXIES = env_int("NUM_PROXIES", -1)  # -1: not set
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CookieOrBearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -174,64 +221,31 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": max(NUM_PROXIES, 0),
 }
 
-# Lifetimes in seconds. The refresh lifetime is the idle timeout: each rotation renews it,
-# up to SESSION_MAX_LIFETIME after login.
-JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", {{ cookiecutter.access_token_lifetime_minutes|int * 60 }})
-JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", {{ cookiecutter.refresh_token_lifetime_days|int * 86400 }})
-SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 30 * 86400)
-# A rotated refresh token presented again within this window gets its unused successor once more
-# (accounts/rotation.py): long enough for a restarted server to answer a retry, short enough to
-# leave a thief little time (Okta's grace period defaults to 30 s as well).
-REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 30)
-# How long each process remembers an access token it accepted (accounts/auth_cache.py): the
-# longest a logout or revocation takes to reach every worker. 0: check every request in full.
-AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
-# Login throttling (accounts/throttles.py, README "Login throttling"). Attempts per client IP,
-# whatever the account; then failed attempts only, forgotten on success: per account and client
-# IP, and per account from addresses it never signed in from, each followed by a backoff that
-# doubles from 1 s up to 15 min.
-LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
-LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 5)
-LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 50)
-
+# simplejwt: the signing key and the token class authentication accepts. The lifetimes are
+# JWT_ACCESS_TOKEN_LIFETIME and JWT_REFRESH_TOKEN_LIFETIME, above; accounts/rotation.py always
+# rotates and blacklists (system check accounts.E001 needs the blacklist app); the views name
+# their serializers.
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=JWT_ACCESS_TOKEN_LIFETIME),
-    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=JWT_REFRESH_TOKEN_LIFETIME),
     "SIGNING_KEY": JWT_SIGNING_KEY,
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "AUTH_TOKEN_CLASSES": ("accounts.tokens.SessionAccessToken",),
-    "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.TokenObtainSerializer",
-    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
-    "TOKEN_BLACKLIST_SERIALIZER": "accounts.serializers.TokenBlacklistSerializer",
 }
 
-# --- Browser: cookies, CORS, CSRF ---------------------------------------------------------------
-
-# Production settings over plain http, on this machine only (end-to-end tests, a trial run):
-# with LOCAL_TRIAL=1 and DEBUG off, WEB_ORIGIN may be http://localhost (or 127.0.0.1).
-LOCAL_TRIAL = env_bool("LOCAL_TRIAL", False)
-WEB_ORIGINS = env_list("WEB_ORIGIN", "http://localhost:{{ cookiecutter.web_port }}" if DEBUG else "")
-
-
-# With DEBUG off, credentialed CORS and CSRF trust only what was set on purpose.
-if not DEBUG and (problem := untrusted_web_origin(WEB_ORIGINS, local_trial=LOCAL_TRIAL)):
-    raise ImproperlyConfigured(problem)
-
-COOKIE_SECURE = env_bool("COOKIE_SECURE", not DEBUG)
-COOKIE_DOMAIN = os.environ.get("COOKIE_DOMAIN") or None
-# Prefixed cookie names, which the browser enforces (accounts/cookies.py has the same rule for
-# the token cookies): `__Host-` (Secure, Path=/, no Domain: no subdomain can set or overwrite
-# it), else `__Secure-` when a COOKIE_DOMAIN is shared; plain names over plain-http development.
-HOST_COOKIE_PREFIX = ("__Secure-" if COOKIE_DOMAIN else "__Host-") if COOKIE_SECURE else ""
+# --- Browser: CORS, CSRF, admin session cookie --------------------------------------------------
 
 CORS_ALLOWED_ORIGINS = WEB_ORIGINS
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 
+# Prefixed cookie names, which the browser enforces (accounts/cookies.py has the same rule for
+# the token cookies): `__Host-` (Secure, Path=/, no Domain: no subdomain can set or overwrite
+# it), else `__Secure-` when a COOKIE_DOMAIN is shared; plain names over plain-http development.
+_host_cookie_prefix = ("__Secure-" if COOKIE_DOMAIN else "__Host-") if COOKIE_SECURE else ""
+
 CSRF_TRUSTED_ORIGINS = WEB_ORIGINS
-CSRF_COOKIE_NAME = HOST_COOKIE_PREFIX + "csrftoken"
+CSRF_COOKIE_NAME = _host_cookie_prefix + "csrftoken"
 CSRF_COOKIE_SECURE = COOKIE_SECURE
 CSRF_COOKIE_DOMAIN = COOKIE_DOMAIN
 # The web client reads the token from GET /api/auth/csrf/, never from the cookie.
@@ -255,14 +269,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# --- Static files, docs, i18n -------------------------------------------------------------------
+# --- Static files, API docs, i18n ---------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG  # production serves what `collectstatic` gathered
-
-# /api/schema/ and /api/docs/: public with DEBUG on, off (404) without unless set to 1.
-API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "{{ cookiecutter.project_name }} API",

@@ -174,7 +174,7 @@ def test_an_expired_token_is_refused(user, time_machine):
     assert response.json()["code"] == "token_not_valid"
 
 
-# --- Security review: no access token outlives its session's absolute cap -----------------------
+# --- Security: no access token outlives its session's absolute cap ------------------------------
 
 
 def test_access_tokens_expire_no_later_than_the_session(settings, user):

@@ -92,7 +92,7 @@ def test_docs_are_served_from_local_assets(db):
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
 
 
-# --- Security review: docs switchable off, a CSP on the API's pages -----------------------------
+# --- Security: docs switchable off, a CSP on the API's pages ------------------------------------
 
 
 @pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/docs/?script="])

@@ -106,7 +106,7 @@ def test_token_flow_blacklist(user):
     assert replay.status_code == 401
 
 
-# --- Security review: cross-site logout, and logout that must end what the cookies name ---------
+# --- Security: cross-site logout, and logout that must end what the cookies name ----------------
 
 
 def test_a_cross_site_logout_acts_on_nothing_and_deletes_no_cookie(signed_in):

@@ -29,7 +29,7 @@ def test_me_with_a_bearer_token(user):
     assert client.get("/api/auth/me/").json()["email"] == user.email
 
 
-def test_token_obtain_returns_the_seed_contract(user):
+def test_token_obtain_returns_the_tokens_and_the_user(user):
     body = obtain_pair()
     assert {"access", "refresh", "user"} <= set(body)
     assert body["user"]["email"] == user.email

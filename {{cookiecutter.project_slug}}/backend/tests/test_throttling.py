@@ -128,11 +128,11 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(settings, browser, use
     assert login(browser, HTTP_X_FORWARDED_FOR="203.0.113.77").status_code == 429
 
 
-# --- The regression: failures from elsewhere never lock the owner out ---------------------------
+# --- Failures from elsewhere never lock the owner out -------------------------------------------
 
 
 def test_wrong_passwords_from_ten_addresses_do_not_lock_the_owner_out(db, user, home):
-    # Before the fix: a lockout keyed on the email alone, so this was a 429 for the owner.
+    # A lockout keyed on the email alone would make this a 429 for the owner.
     for i in range(10):
         via = "token" if i % 2 else "login"
         assert attempt(password=WRONG, ip=f"10.0.0.{i}", via=via).status_code == 401
@@ -290,7 +290,7 @@ def test_num_proxies_must_be_set_without_debug(settings, debug, num_proxies, err
 
 
 def test_admin_login_is_throttled_too(settings, generous_ip_rate, boss):
-    # Before the fix the admin's form had no throttle: this signed in.
+    # Without the throttle on the admin's form, this would sign in.
     for _ in range(15):
         assert not admin_signed_in(attempt(ADMIN_EMAIL, WRONG, via="admin"))
     response = attempt(ADMIN_EMAIL, ADMIN_PASSWORD, via="admin")

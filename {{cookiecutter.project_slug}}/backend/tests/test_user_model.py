@@ -70,7 +70,7 @@ def test_a_pbkdf2_hash_still_signs_in_and_is_upgraded_to_argon2(real_hashers, br
     assert user.check_password(PASSWORD)
 
 
-# --- Security review: a new password or a deactivation ends every session -----------------------
+# --- Security: a new password or a deactivation ends every session ------------------------------
 
 
 def signed_in_twice(user) -> tuple:

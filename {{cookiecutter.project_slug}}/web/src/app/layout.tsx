@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 
 import { APP_NAME } from "@/config";
-import { AuthProvider } from "@/lib/auth/session";
+import { AuthProvider } from "@/lib/auth";
 
 import "./globals.css";
 

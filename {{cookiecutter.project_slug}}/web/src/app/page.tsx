@@ -3,7 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-import { useAuth } from "@/lib/auth/session";
+import { Loading } from "@/components/loading";
+import { useAuth } from "@/lib/auth";
 
 /** `/`: signed-in users go to their dashboard, everyone else to the login page. */
 export default function Home() {
@@ -15,5 +16,5 @@ export default function Home() {
     else if (status === "signed-out" || status === "unreachable") router.replace("/login");
   }, [status, router]);
 
-  return <p className="muted center">Loading…</p>;
+  return <Loading />;
 }

@@ -227,6 +227,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Email and password. */
+        CredentialsRequest: {
+            email: string;
+            password: string;
+        };
         Csrf: {
             csrfToken: string;
         };
@@ -375,7 +380,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenObtainRequest"];
+                "application/json": components["schemas"]["CredentialsRequest"];
             };
         };
         responses: {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError, NetworkError, SignedOutError } from "./errors";
 import { FakeApi, FakeBus, FakeLock, MemoryStore, USER, tab } from "./testing";
-import type { AuthEvent } from "./client";
+import { type AuthEvent, ME_PATH } from "./client";
 
 function browser() {
   const api = new FakeApi();
@@ -51,7 +51,7 @@ describe("apiFetch", () => {
   it("turns an unreachable API into NetworkError", async () => {
     const { api, newTab } = browser();
     api.fetch = () => Promise.reject(new TypeError("fetch failed"));
-    await expect(newTab().getMe()).rejects.toBeInstanceOf(NetworkError);
+    await expect(newTab().apiFetch(ME_PATH)).rejects.toBeInstanceOf(NetworkError);
   });
 });
 
@@ -61,7 +61,7 @@ describe("silent refresh", () => {
     const client = newTab();
     api.login();
     api.expireAccess();
-    await expect(client.getMe()).resolves.toEqual(USER);
+    await expect(client.apiFetch(ME_PATH)).resolves.toEqual(USER);
     expect(api.refreshCalls).toBe(1);
   });
 
@@ -99,7 +99,7 @@ describe("silent refresh", () => {
     api.expireAccess();
     api.refreshFails = { status: 401, code: "token_reused" };
 
-    await expect(client.getMe()).rejects.toBeInstanceOf(SignedOutError);
+    await expect(client.apiFetch(ME_PATH)).rejects.toBeInstanceOf(SignedOutError);
     expect(events).toContainEqual({ type: "signed-out", reason: "expired" });
     expect(store.getItem("auth.accessExpiry")).toBeNull(); // state cleared
   });
@@ -112,10 +112,10 @@ describe("silent refresh", () => {
     api.login();
     api.expireAccess();
     api.refreshFails = "network";
-    await expect(client.getMe()).rejects.toBeInstanceOf(NetworkError);
+    await expect(client.apiFetch(ME_PATH)).rejects.toBeInstanceOf(NetworkError);
     expect(events).toEqual([]);
     api.refreshFails = null; // the API is back: the next request renews and succeeds
-    await expect(client.getMe()).resolves.toEqual(USER);
+    await expect(client.apiFetch(ME_PATH)).resolves.toEqual(USER);
   });
 
   it("does not refresh on a wrong password", async () => {
@@ -135,7 +135,12 @@ describe("several tabs", () => {
     api.login();
     api.expireAccess();
 
-    const results = await Promise.all([first.getMe(), second.getMe(), first.getMe(), second.getMe()]);
+    const results = await Promise.all([
+      first.apiFetch(ME_PATH),
+      second.apiFetch(ME_PATH),
+      first.apiFetch(ME_PATH),
+      second.apiFetch(ME_PATH),
+    ]);
 
     expect(results).toEqual([USER, USER, USER, USER]);
     expect(api.refreshCalls).toBe(1); // the second tab used the cookies the first one got
@@ -148,7 +153,7 @@ describe("several tabs", () => {
     api.login();
     for (let round = 0; round < 3; round++) {
       api.expireAccess();
-      await Promise.all([first.getMe(), second.getMe()]);
+      await Promise.all([first.apiFetch(ME_PATH), second.apiFetch(ME_PATH)]);
     }
     expect(api.refreshCalls).toBe(3);
   });
@@ -168,7 +173,7 @@ describe("several tabs", () => {
       }
       return response;
     };
-    await expect(client.getMe()).resolves.toEqual(USER);
+    await expect(client.apiFetch(ME_PATH)).resolves.toEqual(USER);
     expect(api.refreshCalls).toBe(1);
   });
 
@@ -217,7 +222,7 @@ describe("after sleep", () => {
     const stop = client.start();
     await vi.advanceTimersByTimeAsync(100);
     expect(api.refreshCalls).toBe(0);
-    const me = client.getMe();
+    const me = client.apiFetch(ME_PATH);
     await vi.advanceTimersByTimeAsync(100);
     await expect(me).resolves.toEqual(USER);
     expect(api.refreshCalls).toBe(1);
@@ -237,7 +242,7 @@ describe("bounded in time", () => {
     api.login();
     api.expireAccess();
     api.hangs.set("/api/auth/refresh/", 1); // a dead connection: no answer, ever
-    const me = client.getMe();
+    const me = client.apiFetch(ME_PATH);
     await vi.advanceTimersByTimeAsync(1000 + 20 + 10); // the timeout, then the retry's wait
     await expect(me).resolves.toEqual(USER);
     expect(count(api, "POST /api/auth/refresh/")).toBe(2);
@@ -251,13 +256,13 @@ describe("bounded in time", () => {
     api.login();
     api.expireAccess();
     api.hangs.set("/api/auth/refresh/", 3);
-    const me = client.getMe().catch((e: unknown) => e);
+    const me = client.apiFetch(ME_PATH).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(3 * 1000 + 20 + 50 + 20);
     expect(await me).toBeInstanceOf(NetworkError);
     expect(count(api, "POST /api/auth/refresh/")).toBe(3);
     expect(lock.held).toBe(0);
     api.hangs.clear();
-    const again = client.getMe();
+    const again = client.apiFetch(ME_PATH);
     await vi.advanceTimersByTimeAsync(10);
     await expect(again).resolves.toEqual(USER); // and it recovers once the API answers
   });
@@ -271,7 +276,7 @@ describe("bounded in time", () => {
     const openReport = api.gate("/api/report/");
     const report = second.apiFetch<{ path: string }>("/api/report/");
     await flush();
-    await first.getMe(); // refreshes (the shared expiry changes)
+    await first.apiFetch(ME_PATH); // refreshes (the shared expiry changes)
     expect(store.getItem("auth.accessExpiry")).not.toBeNull();
     openReport(); // the report comes back 401 (old token), and is retried with the new cookies
     const slow = api.gate("/api/report/");
@@ -294,7 +299,7 @@ describe("aborts", () => {
     const openRefresh = api.gate("/api/auth/refresh/");
     const controller = new AbortController();
     const aborted = client.apiFetch("/api/search/", { signal: controller.signal });
-    const other = client.getMe();
+    const other = client.apiFetch(ME_PATH);
     await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
     controller.abort();
     const error = await aborted.catch((e: unknown) => e);
@@ -311,11 +316,11 @@ describe("aborts", () => {
     api.login();
     api.expireAccess();
     const openRefresh = api.gate("/api/auth/refresh/");
-    const firstMe = first.getMe(); // holds the lock, its refresh is slow
+    const firstMe = first.apiFetch(ME_PATH); // holds the lock, its refresh is slow
     await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
     const controller = new AbortController();
     const aborted = second.apiFetch("/api/search/", { signal: controller.signal });
-    const waiting = second.getMe(); // the same tab, waiting on the same refresh
+    const waiting = second.apiFetch(ME_PATH); // the same tab, waiting on the same refresh
     await flush();
     controller.abort();
     expect(((await aborted.catch((e: unknown) => e)) as Error).name).toBe("AbortError");
@@ -352,7 +357,7 @@ describe("a lost refresh answer", () => {
     await vi.advanceTimersByTimeAsync(3100);
     expect(api.refreshCalls).toBe(2); // the retry came within the grace: the same successor
     await vi.advanceTimersByTimeAsync(40_000); // long past the grace, and more renewals
-    const me = client.getMe();
+    const me = client.apiFetch(ME_PATH);
     await vi.advanceTimersByTimeAsync(10);
     await expect(me).resolves.toEqual(USER);
     expect(api.reused).toBe(false);
@@ -390,7 +395,8 @@ describe("answers for another session", () => {
     const events: AuthEvent[] = [];
     client.subscribe((event) => events.push(event));
     const openRefresh = api.gate("/api/auth/refresh/");
-    const anonymous = client.getMe().catch((e: unknown) => e); // 401, then a refresh: no cookie
+    // 401, then a refresh: no cookie
+    const anonymous = client.apiFetch(ME_PATH).catch((e: unknown) => e);
     await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
     await client.login("ada@example.com", "pw"); // signed in meanwhile
     const expiry = store.getItem("auth.accessExpiry");
@@ -410,7 +416,7 @@ describe("answers for another session", () => {
     await client.login("ada@example.com", "pw");
     api.expireAccess();
     const openRefresh = api.gate("/api/auth/refresh/");
-    const me = client.getMe().catch((e: unknown) => e);
+    const me = client.apiFetch(ME_PATH).catch((e: unknown) => e);
     await vi.waitFor(() => expect(count(api, "POST /api/auth/refresh/")).toBe(1));
     const seen = client.epoch();
     // The logout races the refresh: the server answers the refresh first, the browser runs the

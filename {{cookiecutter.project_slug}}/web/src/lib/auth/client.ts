@@ -1,5 +1,6 @@
 /**
- * The browser's side of sign-in. Every API call goes through `apiFetch`:
+ * The browser's side of sign-in: login, logout, and the refresh every API call may need. Every
+ * API call goes through `authorized` (lib/api's typed client, or `apiFetch` here):
  *
  * - cookies travel with it (`credentials: "include"`); no token is ever visible here, the API
  *   keeps them in httpOnly cookies;
@@ -26,7 +27,6 @@ import {
 import type { components } from "../api/schema";
 
 export type User = components["schemas"]["User"];
-export type DeviceSession = components["schemas"]["DeviceSession"];
 type Expiries = components["schemas"]["Expiry"];
 
 export type AuthEvent = { type: "signed-in" } | { type: "signed-out"; reason: SignOutReason };
@@ -48,7 +48,13 @@ export interface AuthClientOptions {
   retryDelaysMs?: number[];
 }
 
-export type ApiInit = Omit<RequestInit, "body"> & { json?: unknown };
+/** A request: `json` is sent as JSON; a raw `body` must be one that can be sent twice (the
+ * retry after a refresh), so never a stream. */
+export type ApiInit = Omit<RequestInit, "body"> & { json?: unknown; body?: RetriableBody | null };
+export type RetriableBody = string | ArrayBuffer | Blob | FormData | URLSearchParams;
+
+/** Who is signed in: the sign-in state (session.tsx) asks it, so does the refresh's probe. */
+export const ME_PATH = "/api/auth/me/";
 
 const EXPIRY_KEY = "auth.accessExpiry";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -134,7 +140,7 @@ export function createAuthClient(options: AuthClientOptions) {
 
   /** One request: JSON body, CSRF header on unsafe methods (renewed once if refused). */
   async function request(path: string, init: ApiInit = {}): Promise<Response> {
-    const { json, ...rest } = init;
+    const { json, body: raw, ...rest } = init;
     const method = (rest.method ?? "GET").toUpperCase();
     const attempt = async (renewCsrf: boolean) => {
       const headers = new Headers(rest.headers);
@@ -143,7 +149,7 @@ export function createAuthClient(options: AuthClientOptions) {
       if (!SAFE_METHODS.has(method)) {
         headers.set("X-CSRFToken", await untilAborted(getCsrfToken(renewCsrf), rest.signal));
       }
-      const body = json === undefined ? undefined : JSON.stringify(json);
+      const body = json === undefined ? raw : JSON.stringify(json);
       return send(path, { ...rest, method, headers, body });
     };
     const response = await attempt(false);
@@ -193,7 +199,7 @@ export function createAuthClient(options: AuthClientOptions) {
   /** Do the cookies work already (another tab renewed them)? False if unsure. */
   async function signedInAlready(): Promise<boolean> {
     try {
-      return (await request("/api/auth/me/")).ok;
+      return (await request(ME_PATH)).ok;
     } catch {
       return false; // the refresh will say (and retry)
     }
@@ -407,13 +413,12 @@ export function createAuthClient(options: AuthClientOptions) {
 
   return {
     apiFetch,
+    /** `apiFetch`'s Response, whatever its status (lib/api's typed client reads it). Throws
+     * NetworkError, SignedOutError or the caller's AbortError. */
+    authorized,
     login,
     logout,
     logoutEverywhere,
-    getMe: () => apiFetch<User>("/api/auth/me/"),
-    listSessions: () => apiFetch<DeviceSession[]>("/api/auth/sessions/"),
-    revokeSession: (id: string) =>
-      apiFetch<void>(`/api/auth/sessions/${encodeURIComponent(id)}/`, { method: "DELETE" }),
     /** Which session this tab is in: changes at every sign-in and sign-out. Compare it before
      * applying an answer that was asked for earlier (a late /me must not bring a user back). */
     epoch: () => epoch,

@@ -23,18 +23,26 @@ export class SignedOutError extends Error {
   readonly name = "SignedOutError";
 }
 
+/** The ApiError of an error answer. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  let detail = response.statusText || `HTTP ${response.status}`;
-  let code: string | undefined;
+  let body: unknown;
   try {
-    const body: unknown = await response.json();
-    if (body && typeof body === "object") {
-      const { detail: d, code: c } = body as { detail?: unknown; code?: unknown };
-      if (typeof d === "string") detail = d;
-      if (typeof c === "string") code = c;
-    }
+    body = await response.json();
   } catch {
     // not JSON: keep the status text
+  }
+  return apiErrorOf(response, body);
+}
+
+/** The ApiError of an error answer whose body has been read already (`body`: what it holds,
+ * parsed if it was JSON). */
+export function apiErrorOf(response: Response, body: unknown): ApiError {
+  let detail = response.statusText || `HTTP ${response.status}`;
+  let code: string | undefined;
+  if (body && typeof body === "object") {
+    const { detail: d, code: c } = body as { detail?: unknown; code?: unknown };
+    if (typeof d === "string") detail = d;
+    if (typeof c === "string") code = c;
   }
   const retryAfter = Number(response.headers.get("Retry-After")) || undefined;
   return new ApiError(response.status, detail, code, retryAfter);

@@ -1,21 +1,20 @@
 /**
- * Sign-in for the web client. Where things live:
- * - client.ts: apiFetch, silent refresh (single flight, cross-tab lock), login and logout
+ * Sign-in for the web client: who is signed in, login and logout, the silent refresh and the
+ * tabs' coordination. Pages and components import from here only (lib/api/client.ts imports
+ * errors.ts directly: importing this module creates the tab's client). Where things live:
+ * - client.ts: the auth client (`authorized`/apiFetch: CSRF, silent refresh with a single
+ *   flight and a cross-tab lock), login and logout
+ * - instance.ts: `auth`, the one client of the tab
  * - tabs.ts: the lock and channel the tabs share
- * - session.tsx: AuthProvider, useAuth(), RequireAuth
+ * - state.ts: the session's state machine, as pure functions
+ * - session.tsx: AuthProvider, useAuth(), useRequireAuth() (app/(signed-in)/layout.tsx)
  * - next-path.ts: where to go after login (no open redirects)
+ * The API's resources (typed from its OpenAPI schema) are in lib/api.
  */
 
-import { API_URL } from "@/config";
-
-import { createAuthClient } from "./client";
-
+export { auth } from "./instance";
+export type { AuthClient, User } from "./client";
 export { ApiError, NetworkError, SignedOutError } from "./errors";
-export type { DeviceSession, User } from "./client";
 export { loginPath, safeNextPath } from "./next-path";
-
-/** The one client of this browser tab. */
-export const auth = createAuthClient({
-  apiUrl: API_URL,
-  expiryStore: typeof window === "undefined" ? null : window.localStorage,
-});
+export { AuthProvider, useAuth, useRequireAuth } from "./session";
+export { type ActionKind, type AuthState, failureMessage } from "./state";

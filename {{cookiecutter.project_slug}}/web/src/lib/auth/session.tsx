@@ -1,6 +1,7 @@
 "use client";
 
-/** React glue: who is signed in (AuthProvider, useAuth) and the gate of protected pages. */
+/** React glue: who is signed in (AuthProvider, useAuth) and the gate of signed-in pages
+ * (useRequireAuth, used by app/(signed-in)/layout.tsx). */
 
 import { usePathname, useRouter } from "next/navigation";
 import {
@@ -13,7 +14,8 @@ import {
   useState,
 } from "react";
 
-import { auth } from "./index";
+import { ME_PATH, type User } from "./client";
+import { auth } from "./instance";
 import { loginPath } from "./next-path";
 import {
   type AuthState,
@@ -23,9 +25,7 @@ import {
   sessionKey,
 } from "./state";
 
-export type { AuthState } from "./state";
-
-type AuthContextValue = AuthState & { reload: () => Promise<void> };
+export type AuthContextValue = AuthState & { reload: () => Promise<void> };
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
@@ -45,7 +45,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     const asked = sessionKey(auth.epoch(), restores.current);
     let answer: MeAnswer;
     try {
-      answer = { user: await auth.getMe() };
+      answer = { user: await auth.apiFetch<User>(ME_PATH) };
     } catch (error) {
       answer = { error };
     }
@@ -105,16 +105,11 @@ export function useAuth(): AuthContextValue {
 }
 
 /**
- * Renders `children` only for a signed-in user; anyone else goes to /login (with `next` unless
- * they logged out themselves). Nothing protected is rendered before the API has said yes.
+ * Who is signed in, for a page only signed-in users may see: anyone else goes to /login (with
+ * `next` unless they logged out themselves). Render nothing protected unless the status is
+ * "signed-in": the API has said yes.
  */
-export function RequireAuth({
-  children,
-  fallback,
-}: {
-  children: React.ReactNode;
-  fallback: React.ReactNode;
-}) {
+export function useRequireAuth(): AuthContextValue {
   const state = useAuth();
   const router = useRouter();
   const pathname = usePathname();
@@ -125,18 +120,5 @@ export function RequireAuth({
     router.replace(loginPath(next));
   }, [state, router, pathname]);
 
-  if (state.status === "unreachable") {
-    return (
-      <div className="card narrow">
-        <p role="alert" className="alert">
-          We can&rsquo;t reach the server right now.
-        </p>
-        <p className="muted">We&rsquo;ll keep trying automatically.</p>
-        <button type="button" className="button" onClick={() => state.reload().catch(() => {})}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  return state.status === "signed-in" ? children : fallback;
+  return state;
 }

@@ -1,6 +1,7 @@
 /** Test doubles for the auth module: an API server, a cookie jar shared by tabs, a lock and a
  * broadcast channel shared by tabs. Used by the unit tests only. */
 
+import type { components } from "../api/schema";
 import { createAuthClient } from "./client";
 import type { TabChannel, TabLock, TabMessage } from "./tabs";
 
@@ -133,7 +134,13 @@ export class FakeApi {
   }
 }
 
-export const USER = { id: 1, email: "ada@example.com", name: "Ada", role: "client" };
+/** The signed-in user, as the API's schema describes it. */
+export const USER: components["schemas"]["User"] = {
+  id: 1,
+  email: "ada@example.com",
+  name: "Ada",
+  role: "client",
+};
 
 /** One lock for all the tabs of the fake browser; records who held it. */
 export class FakeLock implements TabLock {

@@ -3,8 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, Suspense, useEffect, useState } from "react";
 
-import { ApiError, NetworkError, auth, safeNextPath } from "@/lib/auth";
-import { useAuth } from "@/lib/auth/session";
+import { ApiError, NetworkError, auth, safeNextPath, useAuth } from "@/lib/auth";
 
 export default function LoginPage() {
   return (

@@ -2,31 +2,17 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { type DeviceSession, SignedOutError, auth } from "@/lib/auth";
-import { RequireAuth, useAuth } from "@/lib/auth/session";
-import { type ActionKind, failureMessage } from "@/lib/auth/state";
+import { type DeviceSession, listSessions, revokeSession } from "@/lib/api";
+import { type ActionKind, SignedOutError, auth, failureMessage, useAuth } from "@/lib/auth";
 import { deviceLabel } from "@/lib/device";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+/** The user's profile and where they are signed in. Like every page of app/(signed-in), it is
+ * rendered for a signed-in user only, and from scratch in each session of the tab. */
 export default function DashboardPage() {
-  // Everything below belongs to one session of the tab: a sign-out, a sign-in (another user's,
-  // say, from another tab) or a restore from the back/forward cache starts it again from
-  // scratch, the sessions list included; nothing is shown until /me has answered again.
-  const { key } = useAuth();
-  return <SessionDashboard key={key} />;
-}
-
-function SessionDashboard() {
-  const { status } = useAuth();
-  // Started at once, in parallel with the profile request of <AuthProvider>; never once signed
-  // out (it would only ask to refresh a session that is over).
-  const sessions = useSessions(status !== "signed-out");
-  return (
-    <RequireAuth fallback={<p className="muted center">Loading…</p>}>
-      <Dashboard sessions={sessions} />
-    </RequireAuth>
-  );
+  const sessions = useSessions();
+  return <Dashboard sessions={sessions} />;
 }
 
 type Sessions = {
@@ -35,12 +21,12 @@ type Sessions = {
   reload: () => Promise<void>;
 };
 
-function useSessions(enabled: boolean): Sessions {
+function useSessions(): Sessions {
   const [items, setItems] = useState<DeviceSession[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(
     () =>
-      auth.listSessions().then(
+      listSessions().then(
         (list) => {
           setItems(list);
           setError(null);
@@ -52,8 +38,8 @@ function useSessions(enabled: boolean): Sessions {
     [],
   );
   useEffect(() => {
-    if (enabled) void reload();
-  }, [enabled, reload]);
+    void reload();
+  }, [reload]);
   return { items, error, reload };
 }
 
@@ -171,7 +157,7 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
                       // the session yet leave the tab signed in).
                       act("revoke-current", auth.logout)
                     : act("revoke", async () => {
-                        await auth.revokeSession(session.id);
+                        await revokeSession(session.id);
                         await sessions.reload();
                       })
                 }

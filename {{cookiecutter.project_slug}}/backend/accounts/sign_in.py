@@ -1,0 +1,51 @@
+"""Signing in and signing out: the same for the browser (views.py, tokens in cookies) and for
+mobile and CLI clients (serializers.py, tokens in JSON bodies)."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework_simplejwt.settings import api_settings
+
+from . import security_log
+from .device_sessions import revoke_session, start_session
+from .models import User
+from .throttles import LoginAttempt
+from .tokens import SessionRefreshToken, TokenPair, issue_tokens
+
+# simplejwt's words (and their translations) for a failed sign-in.
+NO_ACTIVE_ACCOUNT = gettext_lazy("No active account found with the given credentials")
+
+
+def sign_in(request, email: str, password: str) -> tuple[User, TokenPair]:
+    """The user, and the tokens of the new device session their sign-in starts.
+
+    Throttled (429) while a backoff holds for this account and client (throttles.py), checked
+    before the password; AuthenticationFailed (401, code "no_active_account") for a wrong
+    password, an unknown email or an inactive user. Both are logged, with a digest of the email.
+    """
+    attempt = LoginAttempt(request, email)
+    try:
+        attempt.begin()
+        user = authenticate(request, email=email, password=password)
+        if not api_settings.USER_AUTHENTICATION_RULE(user):
+            raise AuthenticationFailed(NO_ACTIVE_ACCOUNT, "no_active_account")
+    except (AuthenticationFailed, Throttled) as exc:
+        event = "login_throttled" if isinstance(exc, Throttled) else "login_failed"
+        security_log.warning(event, request, email_sha256=attempt.account_digest)
+        raise
+    attempt.succeeded()
+    session = start_session(user, request)
+    update_last_login(None, user)
+    tokens = issue_tokens(session)
+    security_log.info("login", request, user=user.pk, session=session.pk)
+    return user, tokens
+
+
+def sign_out(request, raw_refresh: str) -> None:
+    """End the device session of a refresh token, and blacklist the token; TokenError if it is
+    not a valid refresh token of ours."""
+    token = SessionRefreshToken(raw_refresh)
+    token.blacklist()
+    revoke_session(token.session_id)
+    security_log.info("logout", request, user=token.user_id, session=token.session_id)
