@@ -9,7 +9,6 @@ STAMP := $(VENV)/.installed
 TOOLS := tests/tools/node_modules/.package-lock.json
 # The venv's bin first: the generated projects' Makefiles find uv there.
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
-RUFF_OPTIONS := --line-length 100 --target-version py311
 
 .PHONY: help demo test lint fuzz soak bench wrk chromium clean
 
@@ -62,11 +61,9 @@ wrk:
 		echo "wrk missing and not root with apt-get: install it (apt-get install wrk)" >&2; exit 1; \
 	fi
 
-lint: $(STAMP) ## Ruff over hooks/, tests/ and bench/
-	$(VENV)/bin/ruff check $(RUFF_OPTIONS) --extend-select I,B,UP,SIM hooks tests
-	$(VENV)/bin/ruff format --check $(RUFF_OPTIONS) hooks tests
-	$(VENV)/bin/ruff check bench
-	$(VENV)/bin/ruff format --check bench
+lint: $(STAMP) ## Ruff over hooks/, tests/ and bench/ (one configuration: ruff.toml)
+	$(VENV)/bin/ruff check hooks tests bench
+	$(VENV)/bin/ruff format --check hooks tests bench
 
 # The end-to-end tests drive Debian's chromium.
 chromium:

@@ -1005,6 +1005,7 @@ def add_overlay(backend: Path) -> None:
 
 def bake(work: Path) -> Path:
     from cookiecutter.main import cookiecutter
+
     from template_copy import copy_template
 
     template = copy_template(work / "template")

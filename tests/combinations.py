@@ -4,6 +4,7 @@ import json
 
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
+
 from template_copy import ROOT
 
 COMBINATIONS = {

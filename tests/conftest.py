@@ -2,7 +2,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from cookiecutter.main import cookiecutter
+
+from bake import bake_into
 from template_copy import copy_template
 
 
@@ -16,13 +17,6 @@ def pytest_configure(config):
 def template_copy(tmp_path_factory) -> Path:
     """A clean copy of the template, made once per test session."""
     return copy_template(tmp_path_factory.mktemp("template"))
-
-
-def bake_into(template: Path, output_dir: Path, extra_context: dict) -> Path:
-    project = cookiecutter(
-        str(template), no_input=True, output_dir=str(output_dir), extra_context=extra_context
-    )
-    return Path(project)
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from processes import free_port, stop_group
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -41,6 +40,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from schemathesis.core.failures import FailureGroup
+
+from processes import free_port, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = [

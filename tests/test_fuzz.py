@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from fuzz import MODES, Backend, fuzz
 
 pytestmark = pytest.mark.slow

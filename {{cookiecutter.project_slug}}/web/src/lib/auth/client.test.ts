@@ -230,7 +230,7 @@ describe("after sleep", () => {
   });
 });
 
-// --- Issue 13: timeouts, aborts, lost answers, stale results, honest logout, two clocks --------
+// --- On a flaky network: timeouts, aborts, lost answers, stale results, honest logout, clocks ---
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
