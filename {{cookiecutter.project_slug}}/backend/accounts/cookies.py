@@ -7,11 +7,13 @@ Over https their names carry the prefixes the browser enforces, so that no other
 domain (a subdomain, a sibling app) can set or overwrite them: `__Host-access` (Secure, Path=/,
 no Domain) and `__Secure-refresh` (its path rules out `__Host-`); with a COOKIE_DOMAIN both are
 `__Secure-`. Plain `access` and `refresh` over plain-http development. (The CSRF and admin
-session cookies follow the same rule, in settings.py.)
+session cookies follow the same rule, config/env.py's cookie_name, in settings.py.)
 """
 
 from django.conf import settings
 from django.utils import timezone
+
+from config.env import cookie_name
 
 from .tokens import TokenPair, verified_session_id
 
@@ -20,13 +22,18 @@ REFRESH_COOKIE_PATH = "/api/auth/"
 
 
 def access_cookie() -> str:
-    if not settings.COOKIE_SECURE:
-        return "access"
-    return ("__Secure-" if settings.COOKIE_DOMAIN else "__Host-") + "access"
+    return _name("access", ACCESS_COOKIE_PATH)
 
 
 def refresh_cookie() -> str:
-    return ("__Secure-" if settings.COOKIE_SECURE else "") + "refresh"
+    return _name("refresh", REFRESH_COOKIE_PATH)
+
+
+def _name(name: str, path: str) -> str:
+    # Read at use, not import: tests and reloads may change the settings.
+    return cookie_name(
+        name, secure=settings.COOKIE_SECURE, domain=settings.COOKIE_DOMAIN, path=path
+    )
 
 
 def _policy() -> dict:

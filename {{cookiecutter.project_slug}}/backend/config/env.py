@@ -60,3 +60,12 @@ def untrusted_web_origin(origins: list[str], *, local_trial: bool) -> str | None
                 "trial on this machine over http://localhost, also set LOCAL_TRIAL=1)."
             )
     return None
+
+
+def cookie_name(name: str, *, secure: bool, domain: str | None, path: str = "/") -> str:
+    """`name` with the prefix the browser enforces, so no other site on the domain can set or
+    overwrite the cookie: `__Host-` where its rules allow (Secure, Path=/, no Domain), else
+    `__Secure-`; none over plain-http development (the browser would refuse both)."""
+    if not secure:
+        return name
+    return ("__Host-" if path == "/" and not domain else "__Secure-") + name

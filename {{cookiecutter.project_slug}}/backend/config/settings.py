@@ -11,7 +11,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from .env import env_bool, env_int, env_list, is_low_entropy, untrusted_web_origin
+from .env import (
+    cookie_name,
+    env_bool,
+    env_int,
+    env_list,
+    is_low_entropy,
+    untrusted_web_origin,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
@@ -239,20 +246,16 @@ CORS_ALLOWED_ORIGINS = WEB_ORIGINS
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 
-# Prefixed cookie names, which the browser enforces (accounts/cookies.py has the same rule for
-# the token cookies): `__Host-` (Secure, Path=/, no Domain: no subdomain can set or overwrite
-# it), else `__Secure-` when a COOKIE_DOMAIN is shared; plain names over plain-http development.
-_host_cookie_prefix = ("__Secure-" if COOKIE_DOMAIN else "__Host-") if COOKIE_SECURE else ""
-
 CSRF_TRUSTED_ORIGINS = WEB_ORIGINS
-CSRF_COOKIE_NAME = _host_cookie_prefix + "csrftoken"
+# Prefixed names (config/env.py, cookie_name), as for the token cookies (accounts/cookies.py).
+CSRF_COOKIE_NAME = cookie_name("csrftoken", secure=COOKIE_SECURE, domain=COOKIE_DOMAIN)
 CSRF_COOKIE_SECURE = COOKIE_SECURE
 CSRF_COOKIE_DOMAIN = COOKIE_DOMAIN
 # The web client reads the token from GET /api/auth/csrf/, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # The admin's session cookie: host-only, so always `__Host-` over https.
-SESSION_COOKIE_NAME = ("__Host-" if COOKIE_SECURE else "") + "sessionid"
+SESSION_COOKIE_NAME = cookie_name("sessionid", secure=COOKIE_SECURE, domain=None)
 SESSION_COOKIE_SECURE = COOKIE_SECURE
 
 # --- HTTPS and security headers -----------------------------------------------------------------
