@@ -26,16 +26,10 @@ describe("the typed API client", () => {
 
   it("sends the cookies and, on unsafe methods, the CSRF header; path parameters are encoded", async () => {
     const { server, account } = setup();
-    const seen: RequestInit[] = [];
-    const realFetch = server.fetch;
-    server.fetch = (input, init) => {
-      seen.push(init ?? {});
-      return realFetch(input, init);
-    };
     server.login();
     await account.revokeSession("a/b");
     expect(server.requests).toContain("DELETE /api/auth/sessions/a%2Fb/");
-    const del = seen.find((init) => init.method === "DELETE")!;
+    const del = server.sent.find((init) => init.method === "DELETE")!;
     expect(del.credentials).toBe("include");
     expect(new Headers(del.headers).get("X-CSRFToken")).toBe("csrf-1");
   });

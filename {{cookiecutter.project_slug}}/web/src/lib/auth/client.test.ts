@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError, NetworkError, SignedOutError } from "./errors";
-import { FakeApi, FakeBus, FakeLock, MemoryStore, USER, tab } from "./testing";
-import { type AuthEvent, ME_PATH } from "./client";
+import { FakeApi, FakeBus, FakeLock, MemoryStore, USER, recordEvents, tab } from "./testing";
+import { ME_PATH } from "./client";
 
 function browser() {
   const api = new FakeApi();
@@ -22,15 +22,9 @@ describe("apiFetch", () => {
   it("sends cookies, JSON and the CSRF header", async () => {
     const { api, newTab } = browser();
     const client = newTab();
-    const seen: RequestInit[] = [];
-    const realFetch = api.fetch;
-    api.fetch = (input, init) => {
-      seen.push(init ?? {});
-      return realFetch(input, init);
-    };
     api.login();
     await client.apiFetch("/api/things/", { method: "POST", json: { a: 1 } });
-    const post = seen.find((init) => init.method === "POST")!;
+    const post = api.sent.find((init) => init.method === "POST")!;
     expect(post.credentials).toBe("include");
     expect(new Headers(post.headers).get("X-CSRFToken")).toBe("csrf-1");
     expect(new Headers(post.headers).get("Content-Type")).toBe("application/json");
@@ -92,8 +86,7 @@ describe("silent refresh", () => {
   it("signs out when the refresh is refused", async () => {
     const { api, store, newTab } = browser();
     const client = newTab();
-    const events: AuthEvent[] = [];
-    client.subscribe((event) => events.push(event));
+    const events = recordEvents(client);
     await client.login("ada@example.com", "pw");
     expect(store.getItem("auth.accessExpiry")).not.toBeNull();
     api.expireAccess();
@@ -107,8 +100,7 @@ describe("silent refresh", () => {
   it("does not sign out when the API is unreachable during a refresh", async () => {
     const { api, newTab } = browser();
     const client = newTab();
-    const events: AuthEvent[] = [];
-    client.subscribe((event) => events.push(event));
+    const events = recordEvents(client);
     api.login();
     api.expireAccess();
     api.refreshFails = "network";
@@ -181,8 +173,7 @@ describe("several tabs", () => {
     const { api, newTab } = browser();
     const [first, second] = [newTab(), newTab()];
     const stop = second.start();
-    const events: AuthEvent[] = [];
-    second.subscribe((event) => events.push(event));
+    const events = recordEvents(second);
     await first.login("ada@example.com", "pw");
     await first.logout();
     await vi.waitFor(() => expect(events).toContainEqual({ type: "signed-out", reason: "logout" }));
@@ -292,8 +283,7 @@ describe("aborts", () => {
   it("an aborted caller gets its AbortError; the others waiting on the refresh carry on", async () => {
     const { api, newTab } = browser();
     const client = newTab();
-    const events: AuthEvent[] = [];
-    client.subscribe((event) => events.push(event));
+    const events = recordEvents(client);
     api.login();
     api.expireAccess();
     const openRefresh = api.gate("/api/auth/refresh/");
@@ -347,8 +337,7 @@ describe("a lost refresh answer", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     const { api, newTab } = browser();
     const client = newTab();
-    const events: AuthEvent[] = [];
-    client.subscribe((event) => events.push(event));
+    const events = recordEvents(client);
     const stop = client.start();
     const login = client.login("ada@example.com", "pw");
     await vi.advanceTimersByTimeAsync(10);
@@ -389,11 +378,9 @@ describe("answers for another session", () => {
     const { api, store, bus, newTab } = browser();
     const client = newTab();
     const other = tab(api, new FakeLock(), bus, store); // another tab of the same browser
-    const otherEvents: AuthEvent[] = [];
     const stopOther = other.start();
-    other.subscribe((event) => otherEvents.push(event));
-    const events: AuthEvent[] = [];
-    client.subscribe((event) => events.push(event));
+    const otherEvents = recordEvents(other);
+    const events = recordEvents(client);
     const openRefresh = api.gate("/api/auth/refresh/");
     // 401, then a refresh: no cookie
     const anonymous = client.apiFetch(ME_PATH).catch((e: unknown) => e);
@@ -446,8 +433,7 @@ describe("logout", () => {
   it.each([502, 503, 500])("keeps the user signed in when the API answers %s", async (status) => {
     const { api, store, newTab } = browser();
     const client = newTab();
-    const events: AuthEvent[] = [];
-    client.subscribe((event) => events.push(event));
+    const events = recordEvents(client);
     await client.login("ada@example.com", "pw");
     api.logoutFails = status;
     await expect(client.logout()).rejects.toMatchObject({ status });

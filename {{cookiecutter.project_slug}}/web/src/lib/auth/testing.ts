@@ -2,7 +2,7 @@
  * broadcast channel shared by tabs. Used by the unit tests only. */
 
 import type { components } from "../api/schema";
-import { createAuthClient } from "./client";
+import { type AuthEvent, createAuthClient } from "./client";
 import type { TabChannel, TabLock, TabMessage } from "./tabs";
 
 export const API = "http://api.test";
@@ -34,6 +34,8 @@ export class FakeApi {
   private rotatedAt = 0;
   reused = false;
   requests: string[] = [];
+  /** What each request was sent with (method, headers, credentials, body), in order. */
+  sent: RequestInit[] = [];
 
   /** Holds every request to `path` until the returned function is called. */
   gate(path: string): () => void {
@@ -58,6 +60,7 @@ export class FakeApi {
     const url = new URL(String(input));
     const method = init?.method ?? "GET";
     this.requests.push(`${method} ${url.pathname}`);
+    this.sent.push(init ?? {});
     // The cookies go out with the request: what the jar holds when it is sent.
     const [access, refresh] = [this.access, this.refresh];
     await new Promise((resolve) => setTimeout(resolve, 1)); // a real round trip is async
@@ -194,6 +197,13 @@ export class MemoryStore {
   getItem = (key: string) => this.items.get(key) ?? null;
   setItem = (key: string, value: string) => void this.items.set(key, value);
   removeItem = (key: string) => void this.items.delete(key);
+}
+
+/** Every event `client` emits from now on, in order. */
+export function recordEvents(client: { subscribe(listener: (event: AuthEvent) => void): unknown }) {
+  const events: AuthEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  return events;
 }
 
 /** A tab of the fake browser; `now` is the browser's clock (by default the same as the API's). */
