@@ -46,10 +46,10 @@ fuzz: $(STAMP) ## Schemathesis against the default bake's API; ends with `fuzz: 
 	$(RUN) $(VENV)/bin/python tests/fuzz.py
 
 soak: $(STAMP) ## 200 users through load, a killed backend, a restarted and a slow database; ends with `soak: ...`
-	$(RUN) $(VENV)/bin/python bench/soak.py
+	$(RUN) $(VENV)/bin/python -m bench.soak
 
 bench: $(STAMP) wrk ## Benchmark the baked project's auth against the seeds' setup (bench/RESULTS.md)
-	$(RUN) $(VENV)/bin/python bench/run.py
+	$(RUN) $(VENV)/bin/python -m bench
 
 # The benchmark's load generator, from Debian.
 wrk:

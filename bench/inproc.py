@@ -1,4 +1,4 @@
-"""The benchmark's in-process helper: run.py starts it with a project's own interpreter.
+"""The benchmark's in-process helper: stack.py starts it with a project's own interpreter.
 
     cd <project> && DJANGO_SETTINGS_MODULE=... <venv>/bin/python inproc.py COMMAND [options]
 

@@ -1,11 +1,11 @@
--- wrk script: sends raw HTTP requests prepared by run.py, then prints one JSON summary line.
+-- wrk script: sends raw HTTP requests prepared by load.py, then prints one JSON summary line.
 --
 --   wrk ... URL -s requests.lua -- FILE MODE THREADS
 --
 -- FILE holds complete requests separated by NUL bytes; thread t of THREADS sends the requests
 -- t, t+THREADS, t+2*THREADS, ... of it (all of them if there are fewer than THREADS). MODE "cycle" starts over at the end (the same access
 -- tokens again); MODE "once" sends each request at most once (refresh tokens: each is valid
--- once), and when a thread runs out it sends SPARE (a 404) and counts it, which run.py treats
+-- once), and when a thread runs out it sends SPARE (a 404) and counts it, which scenarios.py treats
 -- as a failed run. Requests are built once in init(), so request() costs next to nothing.
 
 local threads = {}

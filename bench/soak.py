@@ -44,7 +44,7 @@ from pathlib import Path
 
 import requests
 
-from run import App, Server, add_overlay, bake, reachable, server_env
+from bench.stack import App, Server, add_overlay, bake, reachable, server_env
 
 USERS = 200
 PASSWORD = "soak-password-not-secret"
@@ -428,7 +428,9 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--duration", type=float, default=90, help="seconds per database")
     parser.add_argument("--database", choices=["postgresql", "sqlite"], action="append")
     args = parser.parse_args()

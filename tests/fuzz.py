@@ -15,14 +15,12 @@ that may have ended its session): what is fuzzed is the API, not PBKDF2.
 """
 
 import argparse
-import contextlib
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +39,7 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import FailureGroup
 
-from processes import free_port, stop_group
+from processes import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = [
@@ -103,7 +101,7 @@ class Backend:
             "PYTHONPATH": str(backend),
         }
         self.log = work / "gunicorn.log"
-        self.process = None
+        self.server = None
 
     def python(self, *args: str) -> None:
         subprocess.run(
@@ -125,29 +123,15 @@ class Backend:
             "--bind",
             f"127.0.0.1:{self.port}",
         ]
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=self.backend,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()}")
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{self.url}/api/health/", timeout=5).ok:
-                    return self
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()}")
-            time.sleep(0.2)
+        self.server = ServerProcess(command, self.backend, self.env, self.log)
+        self.server.wait_until_answers(
+            self.port, "/api/health/", ready=lambda status: status == 200
+        )
+        return self
 
     def stop(self) -> None:
-        if self.process:
-            stop_group(self.process)
+        if self.server:
+            self.server.stop()
 
 
 def credentials(base: str, mode: str) -> dict:

@@ -28,7 +28,7 @@ import yaml
 
 from bake import bake_into, project_env, run
 from combinations import COMBINATIONS, answers
-from processes import free_port, stop_group
+from processes import ServerProcess, StartError, free_port
 from template_copy import ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -551,36 +551,11 @@ def request(method: str, port: int, path: str, headers=None, body=None):
         connection.close()
 
 
-class Server:
-    """A server process in its own process group, with its output in a log file."""
-
-    def __init__(self, command: list[str], cwd: Path, env: dict, log: Path):
-        self.log = log
-        with log.open("w") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=cwd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def wait_until_up(self, port: int, path: str, headers=None, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"server exited ({self.process.returncode}):\n{self.log.read_text()}")
-            try:
-                request("GET", port, path, headers)
-                return
-            except OSError:
-                time.sleep(0.2)
-        pytest.fail(f"no answer on :{port}{path} in {timeout:.0f} s:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        stop_group(self.process)
+def wait_until_up(server: ServerProcess, port: int, path: str, headers=None) -> None:
+    try:
+        server.wait_until_answers(port, path, headers, timeout=90)
+    except StartError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -682,9 +657,9 @@ def production_api(installed_stack, tmp_path_factory):
     sh(collect, backend, env)
     assert (backend / "staticfiles" / "admin" / "css" / "base.css").is_file()
 
-    server = Server(final.exec_form("CMD"), backend, env, work / "gunicorn.log")
+    server = ServerProcess(final.exec_form("CMD"), backend, env, work / "gunicorn.log")
     try:
-        server.wait_until_up(port, "/api/health/", {"Host": API_HOST})
+        wait_until_up(server, port, "/api/health/", {"Host": API_HOST})
         yield SimpleNamespace(
             port=port, env=env, log=server.log, stage=final, cwd=backend, compose=compose, work=work
         )
@@ -696,17 +671,17 @@ def production_api(installed_stack, tmp_path_factory):
 def test_production_housekeeping_runs_flushexpired_and_then_waits(production_api):
     command = production_api.compose["services"]["housekeeping"]["command"]
     log = production_api.work / "housekeeping.log"
-    housekeeping = Server(command, production_api.cwd, production_api.env, log)
+    housekeeping = ServerProcess(command, production_api.cwd, production_api.env, log)
     try:
         deadline = time.monotonic() + 60
         while "Deleted" not in log.read_text():
-            assert housekeeping.process.poll() is None, log.read_text()
+            assert housekeeping.running(), log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         assert (
             "Deleted 0 expired refresh token(s) and 0 ended device session(s)." in log.read_text()
         )
-        assert housekeeping.process.poll() is None  # asleep until tomorrow's run
+        assert housekeeping.running()  # asleep until tomorrow's run
     finally:
         housekeeping.stop()
 
@@ -854,9 +829,9 @@ def test_dev_compose_backend_command(installed_stack, tmp_path):
         WEB_ORIGIN=interpolate(backend["environment"]["WEB_ORIGIN"], {}),
         DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}",
     )
-    server = Server(command, project / "backend", env, tmp_path / "runserver.log")
+    server = ServerProcess(command, project / "backend", env, tmp_path / "runserver.log")
     try:
-        server.wait_until_up(port, "/api/health/")
+        wait_until_up(server, port, "/api/health/")
         status, _, body = request("GET", port, "/api/health/")
         assert status == 200 and json.loads(body)["database"] == "ok"
     finally:
@@ -900,9 +875,9 @@ def web_image(installed_stack, tmp_path_factory):
 
     port = free_port()
     run_env = {**project_env(), **final.env(), "HOSTNAME": "127.0.0.1", "PORT": str(port)}
-    server = Server(final.exec_form("CMD"), app, run_env, app.parent / "server.log")
+    server = ServerProcess(final.exec_form("CMD"), app, run_env, app.parent / "server.log")
     try:
-        server.wait_until_up(port, "/login")
+        wait_until_up(server, port, "/login")
         yield SimpleNamespace(port=port, app=app, api_url=api_url, env=run_env, stage=final)
     finally:
         server.stop()

@@ -1,4 +1,4 @@
-"""Copied by bench/run.py into the baked project's backend/: its settings, unchanged, plus the
+"""Copied by bench/stack.py into the baked project's backend/: its settings, unchanged, plus the
 benchmark's URLs (the unauthenticated ceiling) and, for the token-preparation phase only
 (BENCH_FAST_HASHER=1, never the measured server) and the soak test's server (bench/soak.py), a
 cheap password hasher first: the configured ones stay behind it, so that `inproc.py users` can

@@ -1,4 +1,4 @@
-"""Copied by bench/run.py into the baked project's backend/: the project's URLs plus the
+"""Copied by bench/stack.py into the baked project's backend/: the project's URLs plus the
 ceiling, `GET /api/bench/me/`: the project's own MeView with no authentication and no
 permission check, serializing a user held in memory. It is what `GET /api/auth/me/` costs
 without any auth, so no auth can be faster.
