@@ -63,25 +63,31 @@ ERRORS = {
     "400": "The input is not valid.",
     "401": "Not signed in, or the credentials or token are not valid.",
     "403": "The CSRF check failed (cookie-authenticated requests), or not allowed.",
+    "404": "Not found: no such object (or not one you may see), or a page past the end.",
 }
 
 
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the errors it can give, as
-    the handlers above shape them. 400 where there is a body to validate; 401 where there are
-    credentials to check (a body of them, or authentication); 403 for every unsafe method, which
-    the CSRF check guards whenever the browser's cookies come along."""
+    the handlers above shape them. 400 where there is a body or query parameters to validate;
+    401 where there are credentials to check (a body of them, or authentication); 403 for every
+    unsafe method, which the CSRF check guards whenever the browser's cookies come along; 404
+    where the path names an object, or a `page` is asked for. Views document the rest (a 403 of
+    a staff-only list, say)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for operations in result["paths"].values():
         for method, operation in operations.items():
+            parameters = {(p["in"], p["name"]) for p in operation.get("parameters", [])}
             statuses = []
-            if "requestBody" in operation:
+            if "requestBody" in operation or any(where == "query" for where, _ in parameters):
                 statuses.append("400")
             if method in {"post", "put", "patch", "delete"}:
                 statuses += ["401", "403"]
             elif operation.get("security"):
                 statuses.append("401")
+            if any(where == "path" for where, _ in parameters) or ("query", "page") in parameters:
+                statuses.append("404")
             for status in statuses:
                 operation["responses"].setdefault(status, {"description": ERRORS[status], **error})
     return result

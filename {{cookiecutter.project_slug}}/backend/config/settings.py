@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "accounts",
 ]
 
@@ -224,6 +225,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Lists: `?page=`, `?page_size=` (config/pagination.py) and each view's FilterSet.
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "NUM_PROXIES": max(NUM_PROXIES, 0),
 }
@@ -245,6 +250,8 @@ SIMPLE_JWT = {
 CORS_ALLOWED_ORIGINS = WEB_ORIGINS
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
+# Headers the web client may read besides the safelisted ones: how long to wait after a 429.
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 CSRF_TRUSTED_ORIGINS = WEB_ORIGINS
 # Prefixed names (config/env.py, cookie_name), as for the token cookies (accounts/cookies.py).

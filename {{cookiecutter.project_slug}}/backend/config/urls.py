@@ -4,6 +4,9 @@ from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.directory import UserDirectoryView
+
+from .api_root import api_root
 from .health import health
 
 
@@ -22,7 +25,9 @@ def unless_docs_hidden(view):
 admin.site.site_header = "{{ cookiecutter.project_name }} admin"
 
 urlpatterns = [
+    path("api/", api_root, name="api-root"),
     path("api/auth/", include("accounts.urls")),
+    path("api/users/", UserDirectoryView.as_view(), name="user-directory"),
     path("api/health/", health, name="health"),
     path("api/schema/", unless_docs_hidden(SpectacularAPIView.as_view()), name="schema"),
     path(

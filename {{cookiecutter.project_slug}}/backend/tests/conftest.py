@@ -22,6 +22,18 @@ def user(db) -> User:
     )
 
 
+def make_user(email: str, role=User.Role.CLIENT, **fields) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, role=role, **fields)
+
+
+def acting_as(user: User) -> APIClient:
+    """A client authenticated as `user` without signing in: for tests of what users may do
+    (how they sign in is tested through the real flows)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
 def make_client() -> APIClient:
     """A browser-like client: cookies kept, CSRF enforced as in production."""
     return APIClient(enforce_csrf_checks=True, HTTP_USER_AGENT="pytest-browser/1.0")

@@ -69,3 +69,10 @@ def test_cors_refuses_other_origins(db, origin):
 def test_cors_is_never_a_wildcard():
     assert not getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
     assert "*" not in settings.CORS_ALLOWED_ORIGINS
+
+
+def test_the_web_client_may_read_retry_after(db):
+    """On a 429 the browser shows how long to wait: CORS must expose the header to it."""
+    response = make_client().get("/api/health/", HTTP_ORIGIN=settings.WEB_ORIGINS[0])
+    exposed = [h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")]
+    assert "retry-after" in exposed
