@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "accounts",
+    "support",  # example_app
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", api_root, name="api-root"),
     path("api/auth/", include("accounts.urls")),
     path("api/users/", UserDirectoryView.as_view(), name="user-directory"),
+    path("api/support/", include("support.urls")),  # example_app
     path("api/health/", health, name="health"),
     path("api/schema/", unless_docs_hidden(SpectacularAPIView.as_view()), name="schema"),
     path(

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The API's name and the paths of its health check and documentation. */
+        get: operations["root_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/csrf/": {
         parameters: {
             query?: never;
@@ -106,6 +123,28 @@ export interface paths {
         put?: never;
         /** @description Rotate the refresh cookie; sets new cookies. */
         post: operations["auth_refresh_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Who is signed in, always with a 200: the web client's first question on every page
+         *     load, which must not fail (and log an error) for an anonymous visitor. The user the
+         *     access cookie (or bearer token) signs in, as /me would, else null; and whether a refresh
+         *     cookie came along, worth a refresh.
+         */
+        get: operations["auth_session_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -223,10 +262,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/support/requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests you can see: yours, or every one for staff */
+        get: operations["support_requests_list"];
+        put?: never;
+        /** Open a request */
+        post: operations["support_requests_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/support/requests/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request, with its replies (oldest first) */
+        get: operations["support_requests_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete a request and its replies (admins only) */
+        delete: operations["support_requests_destroy"];
+        options?: never;
+        head?: never;
+        /** Change the status (staff only) */
+        patch: operations["support_requests_partial_update"];
+        trace?: never;
+    };
+    "/api/support/requests/{id}/replies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply; a client's reply opens a resolved or closed request again */
+        post: operations["support_requests_replies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every user, for staff and admins; email order unless `ordering` says otherwise. */
+        get: operations["users_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiRoot: {
+            name: string;
+            health: string;
+            /** @description null when the docs are not public. */
+            docs: string | null;
+            /** @description null when the docs are not public. */
+            schema: string | null;
+        };
         /** @description Email and password. */
         CredentialsRequest: {
             email: string;
@@ -249,6 +367,22 @@ export interface components {
             readonly user_agent: string;
             readonly ip_address: string | null;
             readonly current: boolean;
+        };
+        DirectoryUser: {
+            readonly id: number;
+            /**
+             * Email address
+             * Format: email
+             */
+            readonly email: string;
+            /** Full name */
+            readonly name: string;
+            readonly role: components["schemas"]["RoleEnum"];
+            readonly is_active: boolean;
+            /** Format: date-time */
+            readonly date_joined: string;
+            /** Format: date-time */
+            readonly last_login: string | null;
         };
         Expiry: {
             /** Format: date-time */
@@ -275,6 +409,75 @@ export interface components {
             /** @description Only without a refresh cookie. */
             refresh?: string;
         };
+        /** @description A client opens a request: a subject and a body. It starts open, by its author. */
+        NewSupportRequestRequest: {
+            subject: string;
+            body: string;
+        };
+        PaginatedDirectoryUserList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DirectoryUser"][];
+        };
+        PaginatedSupportRequestList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SupportRequest"][];
+        };
+        PatchedStatusChangeRequest: {
+            status?: components["schemas"]["StatusEnum"];
+        };
+        Person: {
+            readonly id: number;
+            /** Full name */
+            readonly name: string;
+            /**
+             * Email address
+             * Format: email
+             */
+            readonly email: string;
+        };
+        Reply: {
+            readonly id: number;
+            readonly author: components["schemas"]["ReplyAuthor"];
+            body: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ReplyAuthor: {
+            readonly id: number;
+            /** Full name */
+            readonly name: string;
+            /**
+             * Email address
+             * Format: email
+             */
+            readonly email: string;
+            readonly role: components["schemas"]["RoleEnum"];
+        };
+        ReplyRequest: {
+            body: string;
+        };
         /**
          * @description * `client` - Client
          *     * `staff` - Staff
@@ -282,6 +485,46 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "client" | "staff" | "admin";
+        SessionState: {
+            /** @description Who the access cookie signs in; null if nobody. */
+            user: components["schemas"]["User"] | null;
+            /** @description A refresh cookie came along: POST /api/auth/refresh/ may sign the browser in again (the cookie is not checked here). */
+            refreshable: boolean;
+        };
+        /**
+         * @description * `open` - Open
+         *     * `in_progress` - In progress
+         *     * `resolved` - Resolved
+         *     * `closed` - Closed
+         * @enum {string}
+         */
+        StatusEnum: "open" | "in_progress" | "resolved" | "closed";
+        /** @description A request in the list. */
+        SupportRequest: {
+            readonly id: number;
+            readonly subject: string;
+            readonly status: components["schemas"]["StatusEnum"];
+            readonly author: components["schemas"]["Person"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly reply_count: number;
+        };
+        /** @description One request: the list's fields, its body and its replies, oldest first. */
+        SupportRequestDetail: {
+            readonly id: number;
+            readonly subject: string;
+            readonly status: components["schemas"]["StatusEnum"];
+            readonly author: components["schemas"]["Person"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly reply_count: number;
+            readonly body: string;
+            readonly replies: components["schemas"]["Reply"][];
+        };
         /** @description Ends the refresh token's device session and blacklists the token (logout). */
         TokenBlacklistRequest: {
             refresh: string;
@@ -343,6 +586,34 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    root_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiRoot"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_csrf_retrieve: {
         parameters: {
             query?: never;
@@ -570,6 +841,34 @@ export interface operations {
             };
             /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_session_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionState"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -839,6 +1138,412 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    support_requests_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Default: -updated_at.
+                 *
+                 *     * `created_at` - Created at
+                 *     * `-created_at` - Created at (descending)
+                 *     * `updated_at` - Updated at
+                 *     * `-updated_at` - Updated at (descending)
+                 */
+                ordering?: ("-created_at" | "-updated_at" | "created_at" | "updated_at")[];
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Part of the subject or body. */
+                search?: string;
+                /**
+                 * @description * `open` - Open
+                 *     * `in_progress` - In progress
+                 *     * `resolved` - Resolved
+                 *     * `closed` - Closed
+                 */
+                status?: "closed" | "in_progress" | "open" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSupportRequestList"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    support_requests_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSupportRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportRequestDetail"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    support_requests_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportRequestDetail"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    support_requests_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    support_requests_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedStatusChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportRequestDetail"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    support_requests_replies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reply"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Default: email.
+                 *
+                 *     * `email` - Email
+                 *     * `-email` - Email (descending)
+                 *     * `date_joined` - Date joined
+                 *     * `-date_joined` - Date joined (descending)
+                 *     * `name` - Name
+                 *     * `-name` - Name (descending)
+                 */
+                ordering?: ("-date_joined" | "-email" | "-name" | "date_joined" | "email" | "name")[];
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `client` - Client
+                 *     * `staff` - Staff
+                 *     * `admin` - Admin
+                 */
+                role?: "admin" | "client" | "staff";
+                /** @description Part of the email or name. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDirectoryUserList"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
