@@ -10,7 +10,7 @@ TOOLS := tests/tools/node_modules/.package-lock.json
 # The venv's bin first: the generated projects' Makefiles find uv there.
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 
-.PHONY: help demo test lint fuzz soak bench wrk chromium clean
+.PHONY: help demo test lint api-types fuzz soak bench wrk chromium clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ wrk:
 	else \
 		echo "wrk missing and not root with apt-get: install it (apt-get install wrk)" >&2; exit 1; \
 	fi
+
+api-types: $(STAMP) ## Regenerate the project's web API types, with and without the example app (scripts/api_types.py)
+	$(RUN) $(VENV)/bin/python scripts/api_types.py
 
 lint: $(STAMP) ## Ruff over hooks/, tests/ and bench/ (one configuration: ruff.toml)
 	$(VENV)/bin/ruff check hooks tests bench

@@ -21,7 +21,10 @@ COMBINATIONS = {
         "web_port": "3123",
         "access_token_lifetime_minutes": "5",
         "refresh_token_lifetime_days": "2",
+        "example_app": "n",
     },
+    # The defaults without the example app: what removing it leaves must work on its own.
+    "no-example-app": {"example_app": "n"},
 }
 
 

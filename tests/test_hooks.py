@@ -1,9 +1,14 @@
-"""The pre-generation hook rejects bad answers; the post-generation hook writes backend/.env."""
+"""The pre-generation hook rejects bad answers; the post-generation hook writes backend/.env
+and leaves the example app out when asked to."""
 
+import ast
 import re
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
+
+from example_app import API_TYPES, API_TYPES_WITHOUT_EXAMPLE_APP, MARKER, example_app_files
+from template_copy import ROOT, TEMPLATE_DIR
 
 BAD_ANSWERS = [
     ({"project_slug": "My Project"}, "project_slug 'My Project'"),
@@ -110,3 +115,87 @@ def test_post_gen_hook_writes_env_with_fresh_secret_keys(bake, capfd):
         assert without_key(project / "backend" / ".env") == without_key(
             project / "backend" / ".env.example"
         )
+
+
+# --- example_app: the example resource (support requests), kept or left out --------------------
+
+
+def marked_lines(project) -> list[str]:
+    """Lines anywhere in the project that still carry the example app's marker."""
+    found = []
+    for path in project.rglob("*"):
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if MARKER.search(line):
+                found.append(f"{path.relative_to(project)}:{number}: {line}")
+    return found
+
+
+def installed_apps(project) -> list[str]:
+    """INSTALLED_APPS of the project's settings, read without importing Django."""
+    tree = ast.parse((project / "backend/config/settings.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["INSTALLED_APPS"]:
+            return ast.literal_eval(node.value)
+    raise AssertionError("no INSTALLED_APPS")
+
+
+def python_files_parse(project) -> None:
+    for path in (project / "backend").rglob("*.py"):
+        ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def test_the_example_app_is_in_by_default(bake):
+    project = bake()
+    assert (project / "backend/support/views.py").is_file()
+    assert list((project / "backend/tests").glob("test_support_*.py"))
+    assert "support" in installed_apps(project)
+    urls = (project / "backend/config/urls.py").read_text()
+    assert '    path("api/support/", include("support.urls")),\n' in urls
+    assert '"/api/support/requests/"' in (project / API_TYPES).read_text()
+    assert not (project / API_TYPES_WITHOUT_EXAMPLE_APP).exists()
+    assert marked_lines(project) == []
+    python_files_parse(project)
+
+
+def test_without_the_example_app_nothing_of_it_is_left(bake):
+    project = bake(example_app="n")
+    left = [
+        str(path.relative_to(project))
+        for pattern in example_app_files()
+        for path in project.glob(pattern)
+    ]
+    assert left == []
+    assert "support" not in installed_apps(project)
+    mentions = [
+        f"{path.relative_to(project)}: {line.strip()}"
+        for path in (project / "backend").rglob("*.py")
+        for line in path.read_text().splitlines()
+        if re.search(r"\bsupport\b", line, re.IGNORECASE)
+    ]
+    assert mentions == []
+    api_types = (project / API_TYPES).read_text()
+    assert "/api/support/" not in api_types and '"/api/users/"' in api_types
+    assert not (project / API_TYPES_WITHOUT_EXAMPLE_APP).exists()
+    assert marked_lines(project) == []
+    python_files_parse(project)  # what the marked lines leave is still Python
+    # The rest of the project is as it is with the example app.
+    kept = bake(example_app="y")
+    assert (project / "backend/accounts/roles.py").read_text() == (
+        kept / "backend/accounts/roles.py"
+    ).read_text()
+
+
+def test_the_example_apps_files_are_listed_in_the_hook():
+    patterns = example_app_files()
+    template = ROOT / TEMPLATE_DIR
+    assert "backend/support" in patterns
+    # Each pattern names something the template has (the web client's may come later).
+    for pattern in patterns:
+        if pattern.startswith("backend/"):
+            assert list(template.glob(pattern)), pattern

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from combinations import COMBINATIONS, answers, options
+from example_app import API_TYPES, API_TYPES_WITHOUT_EXAMPLE_APP, after_hook, is_example_app_file
 from template_copy import ROOT, TEMPLATE_DIR
 
 LEFTOVER = re.compile(r"\{\{|\{%|\{#|\bcookiecutter\b", re.IGNORECASE)
@@ -60,8 +61,10 @@ def test_no_template_syntax_left(baked):
 
 
 def test_files_copied_without_render_are_untouched(baked):
-    """JSX and the like reach the project byte for byte (Jinja would eat their `{{ }}`)."""
-    project, _ = baked
+    """JSX and the like reach the project byte for byte (Jinja would eat their `{{ }}`), but
+    for what the example_app option does to them (tests/example_app.py)."""
+    project, a = baked
+    example_app = a["example_app"] == "y"
     source = ROOT / TEMPLATE_DIR
     raw = [
         path.relative_to(source)
@@ -69,10 +72,23 @@ def test_files_copied_without_render_are_untouched(baked):
         if path.is_file() and copied_without_render(path.relative_to(source).as_posix())
     ]
     assert any(path.suffix == ".tsx" for path in raw), "the web client must be copied raw"
+    # The API types: the right ones in place, the others gone.
+    api_types = API_TYPES if example_app else API_TYPES_WITHOUT_EXAMPLE_APP
+    assert read(project, API_TYPES) == (source / api_types).read_text(encoding="utf-8")
+    assert not (project / API_TYPES_WITHOUT_EXAMPLE_APP).exists()
     for relative in raw:
+        name = relative.as_posix()
         if any(part in {"node_modules", ".next"} for part in relative.parts):
             continue
-        assert (project / relative).read_bytes() == (source / relative).read_bytes(), relative
+        if name in {API_TYPES, API_TYPES_WITHOUT_EXAMPLE_APP}:
+            continue
+        if not example_app and is_example_app_file(name):
+            assert not (project / relative).exists(), relative
+            continue
+        expected = (source / relative).read_bytes()
+        if b"example_app" in expected:
+            expected = after_hook(expected.decode("utf-8"), example_app).encode("utf-8")
+        assert (project / relative).read_bytes() == expected, relative
 
 
 def test_the_rendered_web_files_use_the_answers(baked):
