@@ -10,10 +10,10 @@ TOOLS := tests/tools/node_modules/.package-lock.json
 # The venv's bin first: the generated projects' Makefiles find uv there.
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 
-.PHONY: help demo test lint api-types fuzz soak bench wrk chromium clean
+.PHONY: help demo demo-reset bench-web test lint api-types fuzz soak bench wrk chromium clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 # Rebuilt only when missing or when requirements-dev.txt changed.
 $(STAMP): requirements-dev.txt
@@ -21,23 +21,17 @@ $(STAMP): requirements-dev.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-DEMO_EMAIL := demo@example.com
-DEMO_PASSWORD := demo-portal-password
-
 $(TOOLS): tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
 
-demo: $(STAMP) ## Bake the template with its default answers into .demo/, add a demo user, start it
+# scripts/demo.py: bakes again only when the template changed since the last demo (data kept
+# otherwise), adds a client and a staff user with a few support requests, then `make dev`.
+demo: $(STAMP) ## Bake the default answers into .demo/ (again only if the template changed), add demo users, start it
+	$(RUN) $(VENV)/bin/python scripts/demo.py
+
+demo-reset: ## Start the demo over: remove .demo/ (bake, database, installs), then `make demo`
 	rm -rf .demo
-	$(VENV)/bin/python tests/template_copy.py .demo/.template
-	$(VENV)/bin/cookiecutter --no-input --output-dir .demo .demo/.template
-	rm -rf .demo/.template
-	$(RUN) $(MAKE) -C "$$(ls -d .demo/*/ | head -n 1)" install
-	cd "$$(ls -d .demo/*/ | head -n 1)backend" && \
-		DJANGO_SUPERUSER_EMAIL=$(DEMO_EMAIL) DJANGO_SUPERUSER_PASSWORD=$(DEMO_PASSWORD) \
-		$(RUN) uv run --locked python manage.py createsuperuser --noinput
-	@echo "Sign in at http://localhost:3000 as $(DEMO_EMAIL) / $(DEMO_PASSWORD)"
-	$(RUN) $(MAKE) -C "$$(ls -d .demo/*/ | head -n 1)" dev
+	$(MAKE) --no-print-directory demo
 
 test: $(STAMP) $(TOOLS) chromium ## Run the template's tests: render, hooks, stack checks, each baked project's own tests
 	$(RUN) $(VENV)/bin/pytest tests
@@ -50,6 +44,9 @@ soak: $(STAMP) ## 200 users through load, a killed backend, a restarted and a sl
 
 bench: $(STAMP) wrk ## Benchmark the baked project's auth against the seeds' setup (bench/RESULTS.md)
 	$(RUN) $(VENV)/bin/python -m bench
+
+bench-web: $(STAMP) chromium ## Lighthouse on the production web build (login, home, requests); ends with `bench-web: ...`
+	$(RUN) $(VENV)/bin/python -m bench.web
 
 # The benchmark's load generator, from Debian.
 wrk:
@@ -64,9 +61,9 @@ wrk:
 api-types: $(STAMP) ## Regenerate the project's web API types, with and without the example app (scripts/api_types.py)
 	$(RUN) $(VENV)/bin/python scripts/api_types.py
 
-lint: $(STAMP) ## Ruff over hooks/, tests/ and bench/ (one configuration: ruff.toml)
-	$(VENV)/bin/ruff check hooks tests bench
-	$(VENV)/bin/ruff format --check hooks tests bench
+lint: $(STAMP) ## Ruff over hooks/, tests/, bench/ and scripts/ (one configuration: ruff.toml)
+	$(VENV)/bin/ruff check hooks tests bench scripts
+	$(VENV)/bin/ruff format --check hooks tests bench scripts
 
 # The end-to-end tests drive Debian's chromium.
 chromium:

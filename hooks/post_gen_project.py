@@ -19,6 +19,7 @@ EXAMPLE_APP_FILES = [
     "backend/tests/test_support_*.py",
     "web/src/app/(signed-in)/requests",
     "web/src/lib/api/support.ts",
+    "web/src/lib/api/support.test.ts",
     "e2e/test_support*.py",
 ]
 # The lines of other files that only it needs (its INSTALLED_APPS entry, its URLs, a link to
@@ -76,9 +77,10 @@ if result.returncode != 0:
 print(
     """
 Next steps:
-  cd {{ cookiecutter.project_slug }} && make install && make dev
-  make test    (every test)
-  API: http://localhost:{{ cookiecutter.api_port }}/api/
-  API docs: http://localhost:{{ cookiecutter.api_port }}/api/docs/
+  cd {{ cookiecutter.project_slug }}
+  make superuser   a user to sign in with (installs what it needs first)
+  make dev         the web client on http://localhost:{{ cookiecutter.web_port }}
+                   and the API on http://localhost:{{ cookiecutter.api_port }}/api/
+  make test        every test; `make help` lists the other commands
 """
 )

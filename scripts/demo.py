@@ -17,8 +17,8 @@ from template_copy import copy_template  # noqa: E402
 DEMO = ROOT / ".demo"
 STAMP = DEMO / ".template-hash"  # the hash of the template the bake came from
 PASSWORD = "demo-portal-password"
-USERS = {  # who the demo's sign-in line offers
-    "client": "client@example.com",
+USERS = {  # who the demo's sign-in lines offer (seed_demo's default addresses)
+    "a client": "client@example.com",
     "staff": "staff@example.com",
 }
 
@@ -85,7 +85,7 @@ def main() -> int:
         STAMP.write_text(wanted)  # only once the bake is installed and seeded
 
     ready = "|".join(
-        f"Sign in as the {role}: {email} / {PASSWORD}" for role, email in USERS.items()
+        f"Sign in as {role}: {email} / {PASSWORD}" for role, email in USERS.items()
     )
     os.execvp(
         "make", ["make", "--no-print-directory", "-C", str(baked), "dev", f"DEV_READY={ready}"]

@@ -23,8 +23,6 @@ COMBINATIONS = {
         "refresh_token_lifetime_days": "2",
         "example_app": "n",
     },
-    # The defaults without the example app: what removing it leaves must work on its own.
-    "no-example-app": {"example_app": "n"},
 }
 
 

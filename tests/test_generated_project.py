@@ -4,10 +4,11 @@ import json
 import re
 import shutil
 import socket
+import subprocess
 
 import pytest
 
-from bake import bake_into, run
+from bake import bake_into, project_env, run
 from combinations import COMBINATIONS, answers
 
 pytestmark = pytest.mark.slow
@@ -119,3 +120,52 @@ def test_settings_defaults_come_from_the_answers(installed):
     }
     if name == "custom":
         assert (values["access"], values["refresh"]) == (300, 172800)
+
+
+def test_make_help_shows_the_ports(installed):
+    project, name = installed
+    a = answers(name)
+    output = run(["make", "help"], project)
+    assert "$(" not in output, output
+    assert f"API on :{a['api_port']} and web client on :{a['web_port']}" in output, output
+
+
+@pytest.mark.parametrize("installed", ["defaults"], indirect=True)
+def test_make_superuser_without_a_terminal(installed):
+    """No terminal to ask on: it fails saying what to set, instead of Django's silent skip;
+    with DJANGO_SUPERUSER_* set, it creates the admin, name included."""
+    project, _ = installed
+    asked = subprocess.run(
+        ["make", "superuser"],
+        cwd=project,
+        env=project_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert asked.returncode != 0, asked.stdout
+    assert "set DJANGO_SUPERUSER_EMAIL" in asked.stderr, asked.stderr
+    email = "boss-from-env@example.com"
+    run(
+        ["make", "superuser"],
+        project,
+        DJANGO_SUPERUSER_EMAIL=email,
+        DJANGO_SUPERUSER_NAME="Boss From Env",
+        DJANGO_SUPERUSER_PASSWORD="a long admin passphrase",
+    )
+    check = f"from accounts.models import User; u = User.objects.get(email={email!r})"
+    output = run(
+        [
+            "uv",
+            "run",
+            "--locked",
+            "python",
+            "manage.py",
+            "shell",
+            "-c",
+            f"{check}; print(u.name, u.role)",
+        ],
+        project / "backend",
+    )
+    assert "Boss From Env admin" in output, output

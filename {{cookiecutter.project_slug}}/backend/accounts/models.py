@@ -62,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = ["name"]  # createsuperuser asks for it (or DJANGO_SUPERUSER_NAME)
 
     class Meta:
         ordering = ["email"]

@@ -337,14 +337,18 @@ def test_admin_form_sign_in_gets_the_known_address_exemption(settings, generous_
 def test_createsuperuser_refuses_a_weak_password(monkeypatch, password):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", password)
     with pytest.raises(CommandError):
-        call_command("createsuperuser", interactive=False, email=ADMIN_EMAIL, stdout=StringIO())
+        call_command(
+            "createsuperuser", interactive=False, email=ADMIN_EMAIL, name="Boss", stdout=StringIO()
+        )
     assert not User.objects.exists()
 
 
 @pytest.mark.django_db
 def test_createsuperuser_accepts_a_good_passphrase(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
-    call_command("createsuperuser", interactive=False, email=ADMIN_EMAIL, stdout=StringIO())
+    call_command(
+        "createsuperuser", interactive=False, email=ADMIN_EMAIL, name="Boss", stdout=StringIO()
+    )
     boss = User.objects.get()
     assert boss.is_superuser and boss.check_password(ADMIN_PASSWORD)
 

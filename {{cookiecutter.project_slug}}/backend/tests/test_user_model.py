@@ -26,11 +26,22 @@ def test_new_users_are_clients_with_a_name():
 @pytest.mark.django_db
 def test_createsuperuser_noinput(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "Boss@Example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_NAME", "Bo Boss")
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long admin password")
     call_command("createsuperuser", interactive=False, verbosity=0)
     boss = User.objects.get(email="boss@example.com")
     assert boss.is_superuser and boss.is_staff and boss.role == User.Role.ADMIN
+    assert boss.name == "Bo Boss"
     assert boss.check_password("a long admin password")
+
+
+@pytest.mark.django_db
+def test_createsuperuser_noinput_needs_the_name(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "boss@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long admin password")
+    with pytest.raises(CommandError, match="name"):
+        call_command("createsuperuser", interactive=False, verbosity=0)
+    assert not User.objects.exists()
 
 
 def test_models_are_registered_in_the_admin():
