@@ -37,6 +37,16 @@ class TokenObtainResponseSerializer(TokenPairSerializer):
     user = UserSerializer()
 
 
+class SessionStateSerializer(serializers.Serializer):
+    user = UserSerializer(
+        allow_null=True, help_text="Who the access cookie signs in; null if nobody."
+    )
+    refreshable = serializers.BooleanField(
+        help_text="A refresh cookie came along: POST /api/auth/refresh/ may sign the browser in "
+        "again (the cookie is not checked here)."
+    )
+
+
 class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, help_text="Only without a refresh cookie.")
 

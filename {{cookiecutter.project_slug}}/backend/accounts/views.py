@@ -2,7 +2,7 @@
 cookies.py owns the cookies, serializers.py checks input and shapes output.
 
 Browser flow, tokens only in httpOnly cookies: csrf, login, refresh, logout, logout-all, me,
-sessions. Token flow for mobile and CLI clients, simplejwt's views with our serializers:
+session, sessions. Token flow for mobile and CLI clients, simplejwt's views with our serializers:
 token, token/refresh, token/blacklist.
 """
 
@@ -12,6 +12,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -181,6 +182,30 @@ class MeView(APIView):
     @extend_schema(responses={200: UserSerializer, 401: UNAUTHORIZED})
     def get(self, request):
         return Response(UserSerializer(request.user).data)
+
+
+class SessionStateView(APIView):
+    permission_classes = (AllowAny,)
+
+    def perform_authentication(self, request):
+        pass  # in get(): refused credentials mean "nobody", not a 401
+
+    @extend_schema(responses=schema.SessionStateSerializer)
+    def get(self, request):
+        """Who is signed in, always with a 200: the web client's first question on every page
+        load, which must not fail (and log an error) for an anonymous visitor. The user the
+        access cookie (or bearer token) signs in, as /me would, else null; and whether a refresh
+        cookie came along, worth a refresh."""
+        try:
+            user = request.user if request.user.is_authenticated else None
+        except AuthenticationFailed:
+            user = None
+        return Response(
+            {
+                "user": UserSerializer(user).data if user else None,
+                "refreshable": refresh_token_of(request) is not None,
+            }
+        )
 
 
 class SessionListView(APIView):
