@@ -13,10 +13,22 @@ import { auth } from "@/lib/auth";
 
 import { accountApi } from "./account";
 import { createApiClient } from "./client";
+import { supportApi } from "./support"; // example_app
+import { usersApi } from "./users";
 
 /** The one API client of this browser tab. */
 export const api = createApiClient(auth);
 
 export const { getMe, listSessions, revokeSession } = accountApi(api);
 export type { DeviceSession } from "./account";
-export type { ApiClient, Schemas } from "./client";
+export const { listUsers } = usersApi(api);
+export { type DirectoryUser, USER_ROLES, type UserRole } from "./users";
+const support = supportApi(api); // example_app
+export const { listRequests, getRequest, openRequest } = support; // example_app
+export const { changeRequestStatus, replyToRequest, deleteRequest } = support; // example_app
+export { REQUEST_STATUSES, type RequestStatus, type SupportRequest } from "./support"; // example_app
+export type { SupportReply, SupportRequestDetail } from "./support"; // example_app
+
+export { type ApiClient, InvalidInputError, type Schemas } from "./client";
+export { isNotFound, problemMessage } from "./messages";
+export { type Loaded, useLoad } from "./use-load";
