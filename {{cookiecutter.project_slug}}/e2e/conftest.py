@@ -157,3 +157,8 @@ def user():
 @pytest.fixture
 def other_user():
     return make_user(name="Grace Hopper")
+
+
+@pytest.fixture
+def staff_user():
+    return make_user(name="Sam Staff", role="staff")

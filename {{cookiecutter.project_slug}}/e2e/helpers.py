@@ -29,6 +29,14 @@ def sign_in(page: Page, user, next_path: str = "/dashboard") -> None:
     expect(page.get_by_test_id("user-email")).to_have_text(user.email)
 
 
+def confirm(page: Page, button: str) -> None:
+    """Answers the open confirm dialog with its button `button` (the rest of the page is inert)."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=button, exact=True).click()
+    expect(dialog).to_be_hidden()
+
+
 def alerts(page: Page):
     """The page's own alerts (Next.js's route announcer has role="alert" too)."""
     return page.locator('[role="alert"]:not(#__next-route-announcer__)')

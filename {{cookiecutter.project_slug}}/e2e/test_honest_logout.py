@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from helpers import alerts, answer, cookie, sessions_of, sign_in, wait_for_actions
+from helpers import alerts, answer, confirm, cookie, sessions_of, sign_in, wait_for_actions
 
 LOGOUT = "**/api/auth/logout/"
 SESSION = re.compile(r"/api/auth/sessions/[^/]+/$")  # one session, not the list
@@ -94,6 +94,7 @@ def test_failed_revoke_of_this_device_keeps_the_user_signed_in(
     revoke = page.get_by_role("button", name=re.compile(r"^Revoke .* \(this device\)$"))
 
     revoke.click()
+    confirm(page, "Log out")
     wait_for_actions(page, 1)
 
     assert calls
@@ -103,4 +104,5 @@ def test_failed_revoke_of_this_device_keeps_the_user_signed_in(
     page.unroute(LOGOUT)
     page.unroute(SESSION)
     revoke.click()
+    confirm(page, "Log out")
     assert_signed_out(page, context, user)

@@ -125,8 +125,9 @@ def test_refresh_token_expiry_sends_to_login(page, context, backend, user):
 
     click_refresh(page)
 
-    expect(page).to_have_url(re.compile(r"/login\?next=%2Fdashboard$"))
-    expect(alerts(page)).to_have_count(0)  # cleanly: no error shown
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fdashboard&reason=expired$"))
+    expect(alerts(page)).to_have_count(0)  # cleanly: no error shown, the session's end told
+    expect(page.get_by_test_id("signed-out-notice")).to_contain_text("Your session has expired")
     expect(page.get_by_label("Email")).to_be_visible()
 
 

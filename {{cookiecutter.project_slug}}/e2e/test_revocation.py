@@ -10,6 +10,7 @@ from helpers import (
     HIDDEN_TAB,
     blacklisted_at,
     click_refresh,
+    confirm,
     cookie,
     is_blacklisted,
     refresh_and_wait,
@@ -37,7 +38,7 @@ def test_replayed_rotated_token_revokes_the_session(page, context, browser, user
     thief.close()
     assert sessions_of(user)[0].revoked_at is not None
     click_refresh(page)  # the victim's next refresh fails: the session is gone
-    expect(page).to_have_url(re.compile(r"/login\?next=%2Fdashboard$"))
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fdashboard&reason=revoked$"))
 
 
 def test_logout_clears_everything_and_signs_out_other_tabs(context, browser, user, api_url):
@@ -74,11 +75,12 @@ def test_logout_everywhere_signs_out_other_devices(browser, base_url, user):
     sign_in(phone_page, user)
 
     laptop_page.get_by_role("button", name="Log out everywhere").click()
+    confirm(laptop_page, "Log out everywhere")
 
     expect(laptop_page).to_have_url(re.compile(r"/login$"))
     assert all(s.revoked_at is not None for s in sessions_of(user))
     click_refresh(phone_page)  # the phone's next call
-    expect(phone_page).to_have_url(re.compile(r"/login\?next=%2Fdashboard$"))
+    expect(phone_page).to_have_url(re.compile(r"/login\?next=%2Fdashboard&reason=revoked$"))
     laptop.close()
     phone.close()
 
@@ -92,11 +94,12 @@ def test_revoking_a_session_signs_that_device_out(browser, base_url, user):
     expect(laptop_page.get_by_test_id("session")).to_have_count(2)
 
     laptop_page.get_by_role("button", name="Revoke Safari on iOS").click()
+    confirm(laptop_page, "Revoke")
 
     expect(laptop_page.get_by_test_id("session")).to_have_count(1)
     expect(laptop_page.get_by_text("This device")).to_be_visible()
     click_refresh(phone_page)
-    expect(phone_page).to_have_url(re.compile(r"/login\?next=%2Fdashboard$"))
+    expect(phone_page).to_have_url(re.compile(r"/login\?next=%2Fdashboard&reason=revoked$"))
     refresh_and_wait(laptop_page)
     expect(laptop_page.get_by_test_id("user-email")).to_have_text(user.email)
     laptop.close()

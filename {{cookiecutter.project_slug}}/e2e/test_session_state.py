@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from helpers import alerts, answer, click_refresh, sign_in
 
-ME = "**/api/auth/me/"
+# Who is signed in: what a page load (and the dashboard's Refresh) asks first.
+SESSION = "**/api/auth/session/"
 
 
 def main_frame_urls(page) -> list[str]:
@@ -38,7 +39,7 @@ def test_unreachable_api_on_load_is_retried_not_a_sign_out(page, base_url, user)
         calls.append(time.monotonic())
         answer(route, base_url, 502, "<html><body>502 Bad Gateway</body></html>", "text/html")
 
-    page.route(ME, bad_gateway)
+    page.route(SESSION, bad_gateway)
     urls = main_frame_urls(page)
     page.reload()
 
@@ -49,7 +50,7 @@ def test_unreachable_api_on_load_is_retried_not_a_sign_out(page, base_url, user)
     assert calls[2] - calls[1] > calls[1] - calls[0] > 0.8
     assert not any("/login" in url for url in urls)
 
-    page.unroute(ME)  # the API is back: the page recovers without a click
+    page.unroute(SESSION)  # the API is back: the page recovers without a click
     expect(page.get_by_test_id("user-email")).to_have_text(user.email, timeout=15_000)
     expect(alerts(page)).to_have_count(0)
     assert not any("/login" in url for url in urls)
@@ -62,7 +63,7 @@ def test_late_profile_after_sign_out_does_not_bring_the_user_back(context, base_
     second.goto("/dashboard")
     expect(second.get_by_test_id("user-email")).to_have_text(user.email)
     held = []
-    first.route(ME, lambda route: held.append(route))  # answered later, by hand
+    first.route(SESSION, lambda route: held.append(route))  # answered later, by hand
     click_refresh(first)
     wait_until(first, lambda: held)
 
@@ -70,7 +71,8 @@ def test_late_profile_after_sign_out_does_not_bring_the_user_back(context, base_
     expect(first).to_have_url(re.compile(r"/login$"))
     urls = main_frame_urls(first)
     profile = {"id": user.pk, "email": user.email, "name": user.name, "role": user.role}
-    answer(held[0], base_url, 200, json.dumps(profile), "application/json")  # asked before
+    state = {"user": profile, "refreshable": True}
+    answer(held[0], base_url, 200, json.dumps(state), "application/json")  # asked before
 
     first.wait_for_timeout(1500)
     assert not any("/dashboard" in url for url in urls)
@@ -88,7 +90,7 @@ def test_sessions_list_follows_the_signed_in_user(browser, context, base_url, us
     # Another user signs in from another tab of the same browser (that tab never learnt who
     # was signed in, so it still shows the form).
     second = context.new_page()
-    second.route(ME, lambda route: route.abort())
+    second.route(SESSION, lambda route: route.abort())
     second.goto("/login")
     second.get_by_label("Email").fill(other_user.email)
     second.get_by_label("Password").fill(PASSWORD)

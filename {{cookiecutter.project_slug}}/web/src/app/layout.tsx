@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 
+import { SiteHeader } from "@/components/site-header";
 import { APP_NAME } from "@/config";
 import { AuthProvider } from "@/lib/auth";
 
@@ -20,10 +21,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="topbar">
-          <span className="brand">{APP_NAME}</span>
-        </header>
         <AuthProvider>
+          <SiteHeader />
           <main id="main" className="main">
             {children}
           </main>

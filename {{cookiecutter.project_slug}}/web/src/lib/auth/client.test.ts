@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError, NetworkError, SignedOutError } from "./errors";
 import { FakeApi, FakeBus, FakeLock, MemoryStore, USER, recordEvents, tab } from "./testing";
-import { ME_PATH } from "./client";
+import { ME_PATH, signOutReason } from "./client";
 
 function browser() {
   const api = new FakeApi();
@@ -93,8 +93,31 @@ describe("silent refresh", () => {
     api.refreshFails = { status: 401, code: "token_reused" };
 
     await expect(client.apiFetch(ME_PATH)).rejects.toBeInstanceOf(SignedOutError);
-    expect(events).toContainEqual({ type: "signed-out", reason: "expired" });
+    expect(events).toContainEqual({ type: "signed-out", reason: "reused" });
     expect(store.getItem("auth.accessExpiry")).toBeNull(); // state cleared
+  });
+
+  it.each([
+    ["session_revoked", "revoked"],
+    ["user_inactive", "revoked"],
+    ["token_reused", "reused"],
+    ["session_expired", "expired"],
+    ["token_not_valid", "expired"],
+    [undefined, "expired"],
+  ] as const)("says why when the refresh is refused with %s: %s", async (code, reason) => {
+    const { api, bus, store, lock, newTab } = browser();
+    const client = newTab();
+    const other = tab(api, lock, bus, store); // another tab hears the same reason
+    const stopOther = other.start();
+    const [events, otherEvents] = [recordEvents(client), recordEvents(other)];
+    await client.login("ada@example.com", "pw");
+    api.expireAccess();
+    api.refreshFails = { status: 401, code };
+    await expect(client.apiFetch(ME_PATH)).rejects.toBeInstanceOf(SignedOutError);
+    expect(events).toContainEqual({ type: "signed-out", reason });
+    expect(signOutReason(code)).toBe(reason);
+    await vi.waitFor(() => expect(otherEvents).toContainEqual({ type: "signed-out", reason }));
+    stopOther();
   });
 
   it("does not sign out when the API is unreachable during a refresh", async () => {
@@ -117,6 +140,99 @@ describe("silent refresh", () => {
       new Response(JSON.stringify({ detail: "No active account" }), { status: 401 })) as typeof fetch;
     await expect(client.login("a@b.c", "x")).rejects.toMatchObject({ status: 401 });
     expect(api.refreshCalls).toBe(0);
+  });
+});
+
+describe("currentUser: who is signed in, without a failed request for anyone", () => {
+  /** Every answer's status, in order (the fake API's `requests` has no statuses). */
+  function recordStatuses(api: FakeApi): number[] {
+    const statuses: number[] = [];
+    const realFetch = api.fetch;
+    api.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      statuses.push(response.status);
+      return response;
+    };
+    return statuses;
+  }
+
+  it("an anonymous visitor: nobody, in one request that succeeds", async () => {
+    const { api, newTab } = browser();
+    const client = newTab();
+    const events = recordEvents(client);
+    const statuses = recordStatuses(api);
+    await expect(client.currentUser()).resolves.toBeNull();
+    expect(api.requests).toEqual(["GET /api/auth/session/"]);
+    expect(statuses).toEqual([200]);
+    expect(events).toEqual([]);
+  });
+
+  it("a signed-in user: the user, in one request", async () => {
+    const { api, newTab } = browser();
+    api.login();
+    await expect(newTab().currentUser()).resolves.toEqual(USER);
+    expect(api.requests).toEqual(["GET /api/auth/session/"]);
+  });
+
+  it("an expired access token: one refresh, then the user, and no 401 on the way", async () => {
+    const { api, newTab } = browser();
+    const [first, second] = [newTab(), newTab()];
+    api.login();
+    api.expireAccess();
+    const statuses = recordStatuses(api);
+    const users = await Promise.all([first.currentUser(), second.currentUser()]);
+    expect(users).toEqual([USER, USER]);
+    expect(api.refreshCalls).toBe(1); // the second tab's probe saw the first tab's cookies
+    expect(statuses.filter((status) => status >= 400)).toEqual([]);
+  });
+
+  it("a refused refresh: signed out, with the API's reason", async () => {
+    const { api, newTab } = browser();
+    const client = newTab();
+    const events = recordEvents(client);
+    api.login();
+    api.expireAccess();
+    api.refreshFails = { status: 401, code: "session_revoked" };
+    await expect(client.currentUser()).rejects.toBeInstanceOf(SignedOutError);
+    expect(events).toEqual([{ type: "signed-out", reason: "revoked" }]);
+  });
+
+  it("an unreachable API: NetworkError, nobody signed out", async () => {
+    const { api, newTab } = browser();
+    const client = newTab();
+    const events = recordEvents(client);
+    api.fetch = () => Promise.reject(new TypeError("fetch failed"));
+    await expect(client.currentUser()).rejects.toBeInstanceOf(NetworkError);
+    expect(events).toEqual([]);
+  });
+
+  it("no cookies left where this browser had a session: it expired while away", async () => {
+    const { api, store, newTab } = browser();
+    await newTab().login("ada@example.com", "pw"); // days ago
+    api.access = api.refresh = 0; // the browser dropped both cookies when they expired
+    const client = newTab();
+    const events = recordEvents(client);
+    await expect(client.currentUser()).resolves.toBeNull();
+    expect(events).toEqual([{ type: "signed-out", reason: "expired" }]);
+    expect(store.getItem("auth.accessExpiry")).toBeNull();
+  });
+
+  it("no cookies, but another tab signed in meanwhile: nobody is signed out", async () => {
+    const { api, store, newTab } = browser();
+    const [first, second] = [newTab(), newTab()];
+    const stop = first.start();
+    const events = recordEvents(first);
+    store.setItem("auth.accessExpiry", JSON.stringify({ issuedAt: 0, expiresAt: 1000 })); // old
+    const openSession = api.gate("/api/auth/session/");
+    const asked = second.currentUser();
+    await flush();
+    await first.login("ada@example.com", "pw"); // while the question was on its way
+    openSession();
+    await expect(asked).resolves.toBeNull(); // (the page drops it: the session changed)
+    await flush();
+    expect(events).toEqual([{ type: "signed-in" }]);
+    expect(store.getItem("auth.accessExpiry")).not.toBeNull();
+    stop();
   });
 });
 

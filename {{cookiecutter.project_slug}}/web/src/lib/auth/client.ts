@@ -9,7 +9,11 @@
  *   under a lock shared by every tab, then one retry. After getting the lock a tab first retries
  *   its request (another tab may have just refreshed: cookies are shared) and refreshes only if
  *   that still fails, so a rotated refresh token is never replayed;
- * - a refused refresh signs the user out (all tabs are told); an unreachable API does not.
+ * - a refused refresh signs the user out (all tabs are told, with the reason the API gave); an
+ *   unreachable API does not.
+ *
+ * Who is signed in is asked with `currentUser()`, which an anonymous visitor's page load answers
+ * without any 4xx (a browser logs every failed request as an error).
  *
  * Tokens are also renewed ahead of expiry while the tab is visible. Never call this from a
  * Server Component: a cookie rotated there never reaches the browser.
@@ -28,6 +32,7 @@ import type { components } from "../api/schema";
 
 export type User = components["schemas"]["User"];
 type Expiries = components["schemas"]["Expiry"];
+type SessionState = components["schemas"]["SessionState"];
 
 export type AuthEvent = { type: "signed-in" } | { type: "signed-out"; reason: SignOutReason };
 
@@ -53,8 +58,10 @@ export interface AuthClientOptions {
 export type ApiInit = Omit<RequestInit, "body"> & { json?: unknown; body?: RetriableBody | null };
 export type RetriableBody = string | ArrayBuffer | Blob | FormData | URLSearchParams;
 
-/** Who is signed in: the sign-in state (session.tsx) asks it, so does the refresh's probe. */
+/** The signed-in user; a 401 when nobody is (then refreshed and retried, like any call). */
 export const ME_PATH = "/api/auth/me/";
+/** Who is signed in, always a 200: `{user: User | null, refreshable}` (see currentUser()). */
+export const SESSION_PATH = "/api/auth/session/";
 
 const EXPIRY_KEY = "auth.accessExpiry";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -199,7 +206,8 @@ export function createAuthClient(options: AuthClientOptions) {
   /** Do the cookies work already (another tab renewed them)? False if unsure. */
   async function signedInAlready(): Promise<boolean> {
     try {
-      return (await request(ME_PATH)).ok;
+      const response = await request(SESSION_PATH);
+      return response.ok && ((await response.json()) as SessionState).user !== null;
     } catch {
       return false; // the refresh will say (and retry)
     }
@@ -242,7 +250,7 @@ export function createAuthClient(options: AuthClientOptions) {
       }
       if (response.status === 401) {
         if (!current()) return; // signed in (or out) since: not this session's answer
-        signedOut("expired");
+        signedOut(signOutReason(error.code));
         throw new SignedOutError(error.detail);
       }
       throw error; // 5xx, 429...: the session may well be fine; let the caller retry later
@@ -384,6 +392,31 @@ export function createAuthClient(options: AuthClientOptions) {
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
+  /**
+   * Who is signed in (null: nobody), the question of every page load. GET /api/auth/session/
+   * always answers 200: the user the access cookie signs in, else whether a refresh cookie is
+   * there. Only then is a refresh tried (under the lock, as after a 401) and /me asked, so an
+   * anonymous visitor's page load sends no request that fails. No cookies left where this
+   * browser last had a session (the shared expiry): it ended while away, "expired". Throws
+   * ApiError, NetworkError or SignedOutError (a refused refresh: the user has been signed out,
+   * with its reason).
+   */
+  async function currentUser(init: Pick<ApiInit, "signal"> = {}): Promise<User | null> {
+    const seen = { generation, stamp: stamp() };
+    const asked = epoch;
+    const response = await request(SESSION_PATH, init);
+    if (!response.ok) throw await toApiError(response);
+    const state = (await response.json()) as SessionState;
+    if (state.user) return state.user;
+    if (state.refreshable) {
+      await untilAborted(renew(seen, true), init.signal);
+      return apiFetch<User>(ME_PATH, init);
+    }
+    // Unless this browser signed in or out meanwhile, here or in another tab.
+    if (seen.stamp && stamp() === seen.stamp && epoch === asked) signedOut("expired");
+    return null;
+  }
+
   async function login(email: string, password: string): Promise<User> {
     const response = await request("/api/auth/login/", {
       method: "POST",
@@ -413,6 +446,7 @@ export function createAuthClient(options: AuthClientOptions) {
 
   return {
     apiFetch,
+    currentUser,
     /** `apiFetch`'s Response, whatever its status (lib/api's typed client reads it). Throws
      * NetworkError, SignedOutError or the caller's AbortError. */
     authorized,
@@ -433,6 +467,19 @@ export function createAuthClient(options: AuthClientOptions) {
 }
 
 export type AuthClient = ReturnType<typeof createAuthClient>;
+
+/** Why the API refused a refresh (the `code` of its 401), as the user is told it. */
+export function signOutReason(code: string | undefined): SignOutReason {
+  switch (code) {
+    case "session_revoked": // revoked from another device, "log out everywhere", the admin
+    case "user_inactive":
+      return "revoked";
+    case "token_reused":
+      return "reused";
+    default: // session_expired, or a token that is no longer valid
+      return "expired";
+  }
+}
 
 async function isCsrfFailure(response: Response): Promise<boolean> {
   const error = await toApiError(response.clone());

@@ -9,12 +9,16 @@
  * - state.ts: the session's state machine, as pure functions
  * - session.tsx: AuthProvider, useAuth(), useRequireAuth() (app/(signed-in)/layout.tsx)
  * - next-path.ts: where to go after login (no open redirects)
+ * - messages.ts: what the login page says (why the user was signed out, why sign-in failed)
+ * - roles.ts: who may see what (the server decides; the web only hides)
  * The API's resources (typed from its OpenAPI schema) are in lib/api.
  */
 
 export { auth } from "./instance";
 export type { AuthClient, User } from "./client";
 export { ApiError, NetworkError, SignedOutError } from "./errors";
+export { loginErrorMessage, noticeReason, signedOutNotice } from "./messages";
 export { loginPath, safeNextPath } from "./next-path";
+export { type Role, STAFF_ROLES, hasRole } from "./roles";
 export { AuthProvider, useAuth, useRequireAuth } from "./session";
 export { type ActionKind, type AuthState, failureMessage } from "./state";

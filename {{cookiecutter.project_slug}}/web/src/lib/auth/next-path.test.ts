@@ -104,5 +104,7 @@ describe("safeNextPath", () => {
   it("builds login paths", () => {
     expect(loginPath("/dashboard?a=1")).toBe("/login?next=%2Fdashboard%3Fa%3D1");
     expect(loginPath()).toBe("/login");
+    expect(loginPath("/users", "revoked")).toBe("/login?next=%2Fusers&reason=revoked");
+    expect(loginPath(undefined, "expired")).toBe("/login?reason=expired");
   });
 });

@@ -35,6 +35,12 @@ export function safeNextPath(next: string | null | undefined, fallback = "/dashb
   }
 }
 
-export function loginPath(next?: string): string {
-  return next ? `/login?next=${encodeURIComponent(next)}` : "/login";
+/** The login page; then `next`, and `reason` (messages.ts) when it should say why the user was
+ * signed out. */
+export function loginPath(next?: string, reason?: string): string {
+  const query = [
+    next && `next=${encodeURIComponent(next)}`,
+    reason && `reason=${encodeURIComponent(reason)}`,
+  ].filter(Boolean);
+  return query.length ? `/login?${query.join("&")}` : "/login";
 }

@@ -14,8 +14,8 @@ import {
   useState,
 } from "react";
 
-import { ME_PATH, type User } from "./client";
 import { auth } from "./instance";
+import { noticeReason } from "./messages";
 import { loginPath } from "./next-path";
 import {
   type AuthState,
@@ -37,7 +37,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     key: sessionKey(auth.epoch(), 0),
   }));
 
-  // Loads the user (the decisions are state.ts's `afterMe`). An answer asked before a sign-in
+  // Asks who is signed in (the decisions are state.ts's `afterMe`). An answer asked before a sign-in
   // or sign-out is dropped. Only "not signed in" ends a session: when the API cannot answer, a
   // signed-in user stays signed in, anyone else is "unreachable" (retried below), and the
   // error is rethrown for the caller to say so.
@@ -45,7 +45,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     const asked = sessionKey(auth.epoch(), restores.current);
     let answer: MeAnswer;
     try {
-      answer = { user: await auth.apiFetch<User>(ME_PATH) };
+      answer = { user: await auth.currentUser() };
     } catch (error) {
       answer = { error };
     }
@@ -106,8 +106,8 @@ export function useAuth(): AuthContextValue {
 
 /**
  * Who is signed in, for a page only signed-in users may see: anyone else goes to /login (with
- * `next` unless they logged out themselves). Render nothing protected unless the status is
- * "signed-in": the API has said yes.
+ * `next` unless they logged out themselves, and the reason when the API ended the session).
+ * Render nothing protected unless the status is "signed-in": the API has said yes.
  */
 export function useRequireAuth(): AuthContextValue {
   const state = useAuth();
@@ -117,7 +117,7 @@ export function useRequireAuth(): AuthContextValue {
   useEffect(() => {
     if (state.status !== "signed-out") return;
     const next = state.reason === "logout" ? undefined : pathname + window.location.search;
-    router.replace(loginPath(next));
+    router.replace(loginPath(next, noticeReason(state.reason)));
   }, [state, router, pathname]);
 
   return state;

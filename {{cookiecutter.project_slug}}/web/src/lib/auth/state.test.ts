@@ -68,6 +68,16 @@ describe("afterMe", () => {
     expect(afterMe(restored, { user: ADA }, K0, sessionKey(0, 1))).toBe(restored);
   });
 
+  it("signs out when nobody is signed in", () => {
+    expect(afterMe(loading, { user: null }, K0, K0)).toEqual({
+      status: "signed-out",
+      user: null,
+      reason: "anonymous",
+      key: K0,
+    });
+    expect(afterMe(signedOut, { user: null }, K0, K1)).toBe(signedOut); // asked before: dropped
+  });
+
   it("signs out on a 401", () => {
     expect(afterMe(signedIn, { error: new ApiError(401, "no") }, K0, K0)).toEqual({
       status: "signed-out",

@@ -1,7 +1,7 @@
 /**
  * The decisions of the session's state machine, as pure functions (session.tsx and the pages
- * apply them): what an answer of GET /me does to the state, when to try again, and what to
- * tell the user when an action fails.
+ * apply them): what the answer to "who is signed in?" (`auth.currentUser()`) does to the state,
+ * when to try again, and what to tell the user when an action fails.
  */
 
 import type { User } from "./client";
@@ -28,11 +28,11 @@ export type AuthState =
   // The API could not say who is signed in: tried `failures` times, next try in `retryIn` ms.
   | { status: "unreachable"; user: null; key: SessionKey; failures: number; retryIn: number };
 
-/** What GET /me answered: the user, or what it threw. */
-export type MeAnswer = { user: User } | { error: unknown };
+/** What `auth.currentUser()` answered: the user (null: nobody is signed in), or what it threw. */
+export type MeAnswer = { user: User | null } | { error: unknown };
 
 /**
- * What an error of GET /me says. Only the API saying "not signed in" ends a session: a refused
+ * What an error of `auth.currentUser()` (or GET /me) says. Only the API saying "not signed in" ends a session: a refused
  * refresh (SignedOutError; the signed-out event has already set the state) or a 401. Anything
  * else (5xx, a proxy's 502 during a deploy, 429, no network) says nothing about the session.
  */
@@ -54,9 +54,9 @@ export function retryDelay(failures: number, error?: unknown): number {
 }
 
 /**
- * The state once GET /me, asked in the tab's session `asked`, has answered, the tab now being in
- * `current`. An answer to a question about an earlier session (a sign-out or a sign-in happened
- * meanwhile) is dropped: a late /me must not bring a signed-out user back.
+ * The state once "who is signed in?", asked in the tab's session `asked`, has answered, the tab
+ * now being in `current`. An answer to a question about an earlier session (a sign-out or a
+ * sign-in happened meanwhile) is dropped: a late answer must not bring a signed-out user back.
  */
 export function afterMe(
   state: AuthState,
@@ -65,7 +65,11 @@ export function afterMe(
   current: SessionKey,
 ): AuthState {
   if (asked !== current) return state;
-  if ("user" in answer) return { status: "signed-in", user: answer.user, key: current };
+  if ("user" in answer) {
+    return answer.user
+      ? { status: "signed-in", user: answer.user, key: current }
+      : { status: "signed-out", user: null, reason: "anonymous", key: current };
+  }
   switch (meErrorMeans(answer.error)) {
     case "already-signed-out":
       return state;

@@ -4,7 +4,10 @@
  * Both are interfaces so unit tests can fake several tabs.
  */
 
-export type SignOutReason = "logout" | "expired";
+/** Why a session ended: the user's own logout (in any tab), or the API refused to go on with
+ * it: it expired, it was revoked (from another device, "log out everywhere", an admin, a new
+ * password), or its refresh token was used twice (reuse detection). */
+export type SignOutReason = "logout" | "expired" | "revoked" | "reused";
 
 export type TabMessage =
   | { type: "refreshed"; expiry: AccessExpiry }

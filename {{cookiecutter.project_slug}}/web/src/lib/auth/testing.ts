@@ -120,7 +120,11 @@ export class FakeApi {
       this.access = this.refresh = 0;
       return json(200, { detail: "Signed out." });
     }
-    if (this.alwaysUnauthorized || access === 0 || access !== this.currentAccess) {
+    const validAccess = !this.alwaysUnauthorized && access !== 0 && access === this.currentAccess;
+    if (url.pathname === "/api/auth/session/") {
+      return json(200, { user: validAccess ? USER : null, refreshable: refresh !== 0 });
+    }
+    if (!validAccess) {
       return json(401, { detail: "Token is invalid", code: "token_not_valid" });
     }
     if (url.pathname === "/api/auth/me/") return json(200, USER);

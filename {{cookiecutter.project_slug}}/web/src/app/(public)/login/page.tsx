@@ -3,7 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, Suspense, useEffect, useState } from "react";
 
-import { ApiError, NetworkError, auth, safeNextPath, useAuth } from "@/lib/auth";
+import { auth, loginErrorMessage, safeNextPath, signedOutNotice, useAuth } from "@/lib/auth";
 
 export default function LoginPage() {
   return (
@@ -13,24 +13,12 @@ export default function LoginPage() {
   );
 }
 
-function errorMessage(error: unknown): string {
-  if (error instanceof NetworkError) {
-    return "We can't reach the server right now. Check your connection and try again.";
-  }
-  if (error instanceof ApiError && error.status === 401) {
-    return "That email and password don't match an active account.";
-  }
-  if (error instanceof ApiError && error.status === 429) {
-    const wait = error.retryAfter ? ` Try again in ${error.retryAfter} seconds.` : "";
-    return `Too many sign-in attempts.${wait}`;
-  }
-  if (error instanceof ApiError && error.status === 400) return error.detail;
-  return "Something went wrong. Please try again.";
-}
-
 function LoginForm() {
   const router = useRouter();
-  const next = safeNextPath(useSearchParams().get("next"));
+  const params = useSearchParams();
+  const next = safeNextPath(params.get("next"));
+  // Why the user was signed out, if the API ended the session: one of a fixed set of messages.
+  const notice = signedOutNotice(params.get("reason"));
   const { status } = useAuth();
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -48,7 +36,7 @@ function LoginForm() {
       await auth.login(String(form.get("email")), String(form.get("password")));
       router.replace(next);
     } catch (caught) {
-      setError(errorMessage(caught));
+      setError(loginErrorMessage(caught));
       setSubmitting(false);
     }
   }
@@ -57,6 +45,11 @@ function LoginForm() {
     <section className="card narrow" aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
       <p className="muted">Welcome back. Sign in to your account.</p>
+      {notice && !error && (
+        <p role="status" className="notice" data-testid="signed-out-notice">
+          {notice}
+        </p>
+      )}
       {error && (
         <p role="alert" className="alert">
           {error}

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { ConfirmButton } from "@/components/confirm-button";
 import { type DeviceSession, listSessions, revokeSession } from "@/lib/api";
 import { type ActionKind, SignedOutError, auth, failureMessage, useAuth } from "@/lib/auth";
 import { deviceLabel } from "@/lib/device";
@@ -90,14 +91,16 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
             >
               Log out
             </button>
-            <button
-              type="button"
+            <ConfirmButton
               className="button danger"
               disabled={busy !== null}
-              onClick={() => act("logout-all", auth.logoutEverywhere)}
+              title="Log out everywhere?"
+              description="You will be signed out on every device where you are signed in, this one included."
+              confirmLabel="Log out everywhere"
+              onConfirm={() => act("logout-all", auth.logoutEverywhere)}
             >
               Log out everywhere
-            </button>
+            </ConfirmButton>
           </div>
         </div>
         {error && (
@@ -115,7 +118,7 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
         </dl>
       </section>
 
-      <section className="card" aria-labelledby="sessions-title">
+      <section id="sessions" className="card" aria-labelledby="sessions-title">
         <div className="card-head">
           <h2 id="sessions-title">Where you&rsquo;re signed in</h2>
           <button
@@ -145,12 +148,23 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
                   {session.ip_address ? ` · ${session.ip_address}` : ""}
                 </p>
               </div>
-              <button
-                type="button"
+              <ConfirmButton
                 className="button small"
                 disabled={busy !== null}
                 aria-label={`Revoke ${deviceLabel(session.user_agent)}${session.current ? " (this device)" : ""}`}
-                onClick={() =>
+                {...(session.current
+                  ? {
+                      title: "Log out of this device?",
+                      description: "You will be signed out here. Your other devices stay signed in.",
+                      confirmLabel: "Log out",
+                    }
+                  : {
+                      title: `Sign out ${deviceLabel(session.user_agent)}?`,
+                      description:
+                        "That device will be signed out at its next request, and will need the password to sign in again.",
+                      confirmLabel: "Revoke",
+                    })}
+                onConfirm={() =>
                   session.current
                     ? // This device: logging out ends this very session, in one request that
                       // succeeds or fails as a whole (a DELETE then a failed logout would end
@@ -163,7 +177,7 @@ function Dashboard({ sessions }: { sessions: Sessions }) {
                 }
               >
                 Revoke
-              </button>
+              </ConfirmButton>
             </li>
           ))}
         </ul>
