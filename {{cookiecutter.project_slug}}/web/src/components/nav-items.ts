@@ -22,7 +22,7 @@ export function navItemsFor(user: Pick<User, "role">, items = NAV_ITEMS): NavIte
   return items.filter((item) => !item.roles || hasRole(user, item.roles));
 }
 
-/** Is `href` the page at `pathname`, or a page under it (/requests/42 is in Requests)? */
+/** Is `href` the page at `pathname`, or a page under it (/users/42 is in Users)? */
 export function isCurrent(href: string, pathname: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
