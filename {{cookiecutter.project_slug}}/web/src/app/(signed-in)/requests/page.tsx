@@ -1,12 +1,17 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 
-export const metadata: Metadata = { title: "Requests" };
+import { Loading } from "@/components/loading";
 
-/** The support requests (the example app): its pages live in this folder. */
+import { RequestList } from "./request-list";
+
+export const metadata: Metadata = { title: "Support requests" };
+
+/** The support requests the user can see: a client their own, staff every one. */
 export default function RequestsPage() {
   return (
-    <section className="card" aria-labelledby="requests-title">
-      <h1 id="requests-title">Requests</h1>
-    </section>
+    <Suspense fallback={<Loading />}>
+      <RequestList />
+    </Suspense>
   );
 }

@@ -1,12 +1,17 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+
+import { Loading } from "@/components/loading";
+
+import { UserDirectory } from "./user-directory";
 
 export const metadata: Metadata = { title: "Users" };
 
 /** The user directory, for staff and admins (the (staff) layout checks the role). */
 export default function UsersPage() {
   return (
-    <section className="card" aria-labelledby="users-title">
-      <h1 id="users-title">Users</h1>
-    </section>
+    <Suspense fallback={<Loading />}>
+      <UserDirectory />
+    </Suspense>
   );
 }
