@@ -198,6 +198,7 @@ def server_env(redis: bool) -> dict:
         "COOKIE_SECURE": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "WEB_ORIGIN": "http://localhost",
+        "EMAIL_URL": "smtp://127.0.0.1:9",  # no mail is sent while measuring
         "NUM_PROXIES": "0",
         "LOGIN_THROTTLE_RATE": "100000/min",
         "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}" if redis else "",

@@ -47,6 +47,7 @@ def api_env(project: Path, web_port: int) -> dict:
         "COOKIE_SECURE": "0",
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
         "WEB_ORIGIN": f"http://localhost:{web_port}",
+        "EMAIL_URL": "smtp://127.0.0.1:9",  # no mail is sent while measuring
         "NUM_PROXIES": "0",
         "DATABASE_URL": f"sqlite:///{project / 'backend' / 'bench-web.sqlite3'}",
     }

@@ -88,6 +88,7 @@ class Backend:
             "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "WEB_ORIGIN": "http://localhost",
+            "EMAIL_URL": "smtp://127.0.0.1:9",  # nothing listens: each mail fails, and is logged
             "NUM_PROXIES": "0",  # clients connect directly
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "COOKIE_SECURE": "0",

@@ -642,6 +642,7 @@ def production_api(installed_stack, tmp_path_factory):
             "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": API_HOST,
             "WEB_ORIGIN": WEB_ORIGIN,
+            "EMAIL_URL": "smtp+tls://user:secret@127.0.0.1:9",
             "NUM_PROXIES": "1",
             "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
             "PORT": str(port),
@@ -791,6 +792,8 @@ def test_production_backend_refuses_what_backend_env_must_set(production_api):
     cases = [
         ({k: v for k, v in env.items() if k != "NUM_PROXIES"}, ["accounts.E002"]),
         ({**env, "WEB_ORIGIN": "http://app.example.test"}, ["ImproperlyConfigured", "WEB_ORIGIN"]),
+        ({k: v for k, v in env.items() if k != "EMAIL_URL"}, ["ImproperlyConfigured", "EMAIL_URL"]),
+        ({**env, "EMAIL_URL": "console://"}, ["ImproperlyConfigured", "EMAIL_URL"]),
     ]
     for case_env, errors in cases:
         result = subprocess.run(

@@ -39,6 +39,7 @@ SERVER_ENV = {
     "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
     "WEB_ORIGIN": "http://localhost",
+    "EMAIL_URL": "smtp://127.0.0.1:9",
     "NUM_PROXIES": "0",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_SECURE_HSTS_SECONDS": "0",

@@ -42,6 +42,17 @@ def sign_in(request, email: str, password: str) -> tuple[User, TokenPair]:
     return user, tokens
 
 
+def sign_in_after(request, user: User, event: str) -> TokenPair:
+    """The tokens of a new device session for `user`, who has just proved who they are another
+    way than with their password here: an invitation accepted, a password reset or changed, an
+    address verified. Logged as `event`."""
+    session = start_session(user, request)
+    update_last_login(None, user)
+    tokens = issue_tokens(session)
+    security_log.info(event, request, user=user.pk, session=session.pk)
+    return tokens
+
+
 def sign_out(request, raw_refresh: str) -> None:
     """End the device session of a refresh token, and blacklist the token; TokenError if it is
     not a valid refresh token of ours."""

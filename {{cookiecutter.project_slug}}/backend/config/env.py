@@ -1,7 +1,7 @@
 """Reading settings from the environment: typed, validated, with errors that say what to fix."""
 
 import os
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -69,3 +69,39 @@ def cookie_name(name: str, *, secure: bool, domain: str | None, path: str = "/")
     if not secure:
         return name
     return ("__Host-" if path == "/" and not domain else "__Secure-") + name
+
+
+EMAIL_SCHEMES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",  # STARTTLS, usually port 587
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",  # TLS from the start, usually 465
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def email_settings(url: str) -> dict:
+    """Django's EMAIL_* settings from one URL: smtp://user:password@host:port (smtp+tls://,
+    smtps://), console:// (mails printed to the log) or locmem:// (kept in memory, for tests).
+    User and password are percent-decoded."""
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with one of {', '.join(f'{s}://' for s in EMAIL_SCHEMES)}"
+        )
+    settings = {"EMAIL_BACKEND": EMAIL_SCHEMES[parts.scheme]}
+    if parts.scheme.startswith("smtp"):
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured("EMAIL_URL has an invalid port") from None
+        settings.update(
+            EMAIL_HOST=parts.hostname or "localhost",
+            EMAIL_PORT=port or {"smtps": 465, "smtp+tls": 587}.get(parts.scheme, 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_TLS=parts.scheme == "smtp+tls",
+            EMAIL_USE_SSL=parts.scheme == "smtps",
+            EMAIL_TIMEOUT=10,  # a mail server that hangs must not hold a worker for long
+        )
+    return settings

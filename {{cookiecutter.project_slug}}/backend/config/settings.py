@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 
 from .env import (
     cookie_name,
+    email_settings,
     env_bool,
     env_int,
     env_list,
@@ -110,6 +111,29 @@ COOKIE_DOMAIN = os.environ.get("COOKIE_DOMAIN") or None
 # set to 1.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 
+# The project's name, as people read it: the API docs' title, the mails (accounts/mail.py).
+PROJECT_NAME = "{{ cookiecutter.project_name }}"
+
+# Mail (accounts/mail.py): EMAIL_URL names the server (config/env.py's email_settings: smtp://,
+# smtp+tls://, smtps://, console://). Unset with DEBUG on, mails are printed to the API's log;
+# with DEBUG off it must name an SMTP server, or the API refuses to start. Links in mails point
+# at the first WEB_ORIGIN.
+EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "")
+if not DEBUG and not EMAIL_URL.startswith("smtp"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name an SMTP server (smtp://, smtp+tls://, smtps://) when DJANGO_DEBUG "
+        "is off: mails printed to a log would reach nobody."
+    )
+globals().update(email_settings(EMAIL_URL))  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT...
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL",
+    f"{PROJECT_NAME} <noreply@{{ cookiecutter.domain_name }}>",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mails go out in a thread of their own after the request's transaction commits (0: within the
+# request, as the backend tests want).
+EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", True)
+
 # --- Django and its libraries -------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -149,7 +173,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],  # templates/emails/: the mails (accounts/mail.py)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -287,7 +311,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG  # production serves what `collectstatic` gathered
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "{{ cookiecutter.project_name }} API",
+    "TITLE": f"{PROJECT_NAME} API",
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

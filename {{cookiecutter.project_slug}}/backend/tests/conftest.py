@@ -11,6 +11,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_IN_BACKGROUND = False  # mails are in mail.outbox once the request is done
     cache.clear()  # throttling counters
     auth_cache.forget_all()  # authentication's memory of active sessions
 

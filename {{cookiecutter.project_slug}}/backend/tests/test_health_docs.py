@@ -115,6 +115,7 @@ def test_docs_are_off_by_default_in_production():
         "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
         "WEB_ORIGIN": "https://app.example.com",
         "NUM_PROXIES": "1",
+        "EMAIL_URL": "smtp://smtp.example.com",
     }
     env.pop("API_DOCS_PUBLIC", None)
     backend = Path(__file__).resolve().parent.parent

@@ -1,5 +1,6 @@
 """Start-up rules: run as separate processes, as a server would start."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -22,6 +23,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": REAL_KEY,
     "WEB_ORIGIN": "https://app.example.com",
     "NUM_PROXIES": "1",
+    "EMAIL_URL": "smtp+tls://mailer%40example.com:p%40ss@smtp.example.com:587",
 }
 
 
@@ -32,6 +34,7 @@ def run(*args, **env):
         "JWT_SIGNING_KEY": REAL_JWT_KEY,
         "WEB_ORIGIN": "https://app.example.com",
         "NUM_PROXIES": "1",
+        "EMAIL_URL": PRODUCTION["EMAIL_URL"],
         "LOCAL_TRIAL": "0",
         **env,
     }
@@ -160,6 +163,35 @@ def test_web_origin_is_checked_at_start_when_debug_is_off(origin, local_trial, s
     assert (result.returncode == 0) is starts, result.stderr
     if not starts:
         assert "WEB_ORIGIN" in result.stderr
+
+
+@pytest.mark.parametrize("email_url", ["", "console://", "locmem://"])
+def test_refuses_to_start_without_a_mail_server_when_debug_is_off(email_url):
+    result = run("manage.py", "check", **{**PRODUCTION, "EMAIL_URL": email_url})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "EMAIL_URL" in result.stderr
+
+
+def test_email_url_sets_the_smtp_settings():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL]))"
+    )
+    production = run("-c", code, **PRODUCTION)
+    assert json.loads(production.stdout) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        587,
+        "mailer@example.com",
+        "p@ss",
+        True,
+        False,
+    ], production.stderr
+    development = run("-c", code, DJANGO_DEBUG="1", EMAIL_URL="")  # mails printed to the log
+    assert json.loads(development.stdout)[0] == "django.core.mail.backends.console.EmailBackend"
+    bad = run("-c", code, DJANGO_DEBUG="1", EMAIL_URL="http://mail.example.com")
+    assert "EMAIL_URL must start with one of smtp://" in bad.stderr
 
 
 def test_refuses_to_run_commands_without_num_proxies_when_debug_is_off():
