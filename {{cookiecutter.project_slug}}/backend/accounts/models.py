@@ -57,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("staff status", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the user proved they read mail at `email` (an invitation accepted, an address
+    # verified or changed through a link); null if never.
+    email_verified_at = models.DateTimeField("email verified at", null=True, blank=True)
 
     objects = UserManager()
 
@@ -172,3 +175,75 @@ class DeviceSession(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def with_status(self, status: str):
+        """Those in `status` (Invitation.Status)."""
+        now = timezone.now()
+        if status == Invitation.Status.PENDING:
+            return self.pending()
+        if status == Invitation.Status.ACCEPTED:
+            return self.filter(accepted_at__isnull=False)
+        if status == Invitation.Status.WITHDRAWN:
+            return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=False)
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__lte=now)
+
+
+class Invitation(models.Model):
+    """An email address invited to become a user with a role (accounts/invitations.py). The
+    link's token is only in the mail: the row keeps its SHA-256 digest."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    email = models.EmailField("email address")
+    role = models.CharField(max_length=20, choices=User.Role.choices, default=User.Role.CLIENT)
+    name = models.CharField("full name", max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        help_text="Who accepted it.",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.withdrawn_at is not None:
+            return self.Status.WITHDRAWN
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
