@@ -1,5 +1,8 @@
-"""Why a refresh token was refused: 401s whose body says why, `{"detail": ..., "code": ...}`."""
+"""Refusals whose body says why, `{"detail": ..., "code": ...}`: a refresh token (401), a link
+from a mail (400)."""
 
+from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
 
@@ -23,3 +26,14 @@ class TokenJustRotated(RefreshRejected):
         super().__init__(
             "Token was just rotated by another request.", "token_rotated", session=session
         )
+
+
+class LinkRefused(APIException):
+    """A link from a mail (password reset, address confirmation) that does not work: 400 with
+    a `code` a client can tell apart (used, expired, invalid...)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str, code: str):
+        super().__init__({"detail": detail, "code": code})
+        self.code = code

@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 logger = logging.getLogger("accounts.mail")
 
@@ -29,6 +30,18 @@ def web_link(path: str, **query: str) -> str:
     return f"{origin}{path}" + (f"?{urlencode(query)}" if query else "")
 
 
+def duration_text(seconds: int) -> str:
+    """A lifetime as mails say it: "3 days", "1 hour", "30 minutes"."""
+    for unit, size in (("day", 86400), ("hour", 3600)):
+        if seconds >= size and seconds % size == 0:
+            return _plural(seconds // size, unit)
+    return _plural(max(1, round(seconds / 60)), "minute")
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
 def render(name: str, to: str, context: dict | None = None) -> EmailMultiAlternatives:
     """The mail `name` to `to`, rendered but not sent."""
     context = {
@@ -36,14 +49,19 @@ def render(name: str, to: str, context: dict | None = None) -> EmailMultiAlterna
         "web_origin": web_link(""),
         **(context or {}),
     }
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = _render_plain(f"emails/{name}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),  # one line, whatever the template's whitespace
-        body=render_to_string(f"emails/{name}.txt", context),
+        body=_render_plain(f"emails/{name}.txt", context),
         to=[to],
     )
     message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
     return message
+
+
+def _render_plain(template: str, context: dict) -> str:
+    """A plain-text template, without HTML escaping (a link's & stays &)."""
+    return get_template(template).template.render(Context(context, autoescape=False))
 
 
 def send(name: str, to: str, context: dict | None = None) -> None:

@@ -1,4 +1,6 @@
-"""Login throttling: the API's two login endpoints and the admin's login page share it.
+"""Throttling of the account endpoints.
+
+Login: the API's two login endpoints and the admin's login page share it.
 
 1. Attempts per client IP, whatever the account (`LoginIPThrottle`, LOGIN_THROTTLE_RATE): one
    address cannot try many accounts quickly.
@@ -14,6 +16,12 @@ Each attempt is counted before the password is checked (atomically, so concurren
 counted one by one) and the count is cleared on success, so in effect only failures count.
 Counters live in Django's cache (REDIS_URL shares them between processes) and are forgotten an
 hour after the last failure. The client IP is DRF's, honouring NUM_PROXIES.
+
+The other account endpoints that anyone may call (password reset, sign-up, confirmation links):
+`AccountIPThrottle` per client IP (ACCOUNT_IP_RATE) and `AccountAddressThrottle` per target
+address (ACCOUNT_EMAIL_RATE), both counted per endpoint (the view's `throttle_scope`). The
+address is keyed by a digest of the normalized email, never the address itself; requests about
+one address (a victim's, say) use up that address's budget only.
 """
 
 import contextlib
@@ -124,3 +132,48 @@ def _throttled(wait: float) -> Throttled:
     return Throttled(
         wait=max(1, math.ceil(wait)), detail="Too many failed sign-ins; wait before trying again."
     )
+
+
+# --- Anonymous account endpoints: per client IP and per target address -------------------------
+
+
+class AccountIPThrottle(SimpleRateThrottle):
+    """Requests to one endpoint (the view's `throttle_scope`) per client IP: ACCOUNT_IP_RATE."""
+
+    scope = "account-ip"
+
+    def get_rate(self) -> str:
+        return settings.ACCOUNT_IP_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return f"throttle:{self.scope}:{_scope_of(view)}:{self.get_ident(request)}"
+
+
+class AccountAddressThrottle(SimpleRateThrottle):
+    """Requests to one endpoint about one email address, from anywhere: ACCOUNT_EMAIL_RATE.
+
+    The address is the view's `throttle_target(request)` if it has one, else the body's `email`;
+    no address (missing, not a string): not counted here, the view's validation answers."""
+
+    scope = "account-email"
+
+    def get_rate(self) -> str:
+        return settings.ACCOUNT_EMAIL_RATE
+
+    def get_cache_key(self, request, view) -> str | None:
+        if hasattr(view, "throttle_target"):
+            target = view.throttle_target(request)
+        else:
+            target = request.data.get("email") if isinstance(request.data, dict) else None
+        if not isinstance(target, str) or not normalize_email(target):
+            return None
+        return f"throttle:{self.scope}:{_scope_of(view)}:{email_digest(target)}"
+
+
+def email_digest(email: str) -> str:
+    """What the cache and the security log keep of an address someone typed."""
+    return hashlib.sha256(normalize_email(email).encode()).hexdigest()
+
+
+def _scope_of(view) -> str:
+    return getattr(view, "throttle_scope", None) or type(view).__name__

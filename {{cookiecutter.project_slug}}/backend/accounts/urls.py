@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import passwords, views
 
 urlpatterns = [
     # Browser flow: tokens in httpOnly cookies only.
@@ -13,6 +13,17 @@ urlpatterns = [
     path("session/", views.SessionStateView.as_view(), name="auth-session-state"),
     path("sessions/", views.SessionListView.as_view(), name="auth-sessions"),
     path("sessions/<uuid:pk>/", views.SessionDetailView.as_view(), name="auth-session"),
+    # Accounts: password reset, sign-up.
+    path(
+        "password-reset/",
+        passwords.PasswordResetRequestView.as_view(),
+        name="auth-password-reset",
+    ),
+    path(
+        "password-reset/confirm/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="auth-password-reset-confirm",
+    ),
     # Token flow: JSON bodies, for mobile and CLI clients.
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),

@@ -95,6 +95,14 @@ def with_cookies(body: dict, tokens: TokenPair) -> Response:
     return response
 
 
+def signed_in_response(request, user, tokens: TokenPair) -> Response:
+    """The answer of every flow that ends signed in (login, a password reset, an address
+    verified...): the user and the tokens' expiry, the tokens in cookies. A session this browser
+    still held (someone else's on a shared computer, say) ends."""
+    end_sessions_named_by_cookies(request, "session_replaced")
+    return with_cookies({**expiry_data(tokens), "user": UserSerializer(user).data}, tokens)
+
+
 class LoginView(CookieFlowView):
     # Per account: accounts/throttles.py's LoginAttempt, in sign_in().
     throttle_classes = (LoginIPThrottle,)
@@ -113,8 +121,7 @@ class LoginView(CookieFlowView):
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         user, tokens = sign_in(request, **credentials.validated_data)
-        end_sessions_named_by_cookies(request, "session_replaced")
-        return with_cookies({**expiry_data(tokens), "user": UserSerializer(user).data}, tokens)
+        return signed_in_response(request, user, tokens)
 
 
 class RefreshView(CookieFlowView):

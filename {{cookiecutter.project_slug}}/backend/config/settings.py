@@ -85,6 +85,10 @@ AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
 LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 5)
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 50)
+# The other endpoints anyone may call (password reset, sign-up, confirmation links;
+# accounts/throttles.py): requests to each per client IP, and per email address they are about.
+ACCOUNT_IP_RATE = os.environ.get("ACCOUNT_IP_RATE", "30/hour")
+ACCOUNT_EMAIL_RATE = os.environ.get("ACCOUNT_EMAIL_RATE", "5/hour")
 
 # Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
 # IP (login throttling, device sessions, the security log; DRF's NUM_PROXIES below). 0: the

@@ -1,11 +1,20 @@
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts import auth_cache
+from accounts import auth_cache, mail
 from accounts.models import User
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _mail_sent_at_once(monkeypatch):
+    """accounts/mail.py sends when the request's transaction commits; a test's transaction never
+    does, so here mails go at once: in django.core.mail.outbox when the request is done."""
+    monkeypatch.setattr(mail, "transaction", SimpleNamespace(on_commit=lambda send: send()))
 
 
 @pytest.fixture(autouse=True)
