@@ -4,6 +4,7 @@ from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import email_change
 from accounts.directory import UserDirectoryView
 
 from .api_root import api_root
@@ -28,6 +29,12 @@ urlpatterns = [
     path("api/", api_root, name="api-root"),
     path("api/auth/", include("accounts.urls")),
     path("api/users/", UserDirectoryView.as_view(), name="user-directory"),
+    path("api/account/email/", email_change.EmailChangeView.as_view(), name="account-email"),
+    path(
+        "api/account/email/confirm/",
+        email_change.EmailConfirmView.as_view(),
+        name="account-email-confirm",
+    ),
     path("api/support/", include("support.urls")),  # example_app
     path("api/health/", health, name="health"),
     path("api/schema/", unless_docs_hidden(SpectacularAPIView.as_view()), name="schema"),
