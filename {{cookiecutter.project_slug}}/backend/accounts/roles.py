@@ -48,6 +48,19 @@ def is_admin(user) -> bool:
     return has_role(user, {Role.ADMIN})
 
 
+# Who may give which role, and change whom (invitations, the users page): staff manage clients
+# and staff; only admins grant the admin role or change an admin. Nobody changes their own role
+# or deactivates themselves (directory.py refuses that with a 400).
+
+
+def may_grant_role(actor, role) -> bool:
+    return is_admin(actor) or (is_staff_member(actor) and role != Role.ADMIN)
+
+
+def may_manage_user(actor, target) -> bool:
+    return may_grant_role(actor, target.role)
+
+
 class IsStaffMember(BasePermission):
     """Staff and admins. Anyone else: 403, or 401 when not signed in."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import passwords, views
+from . import invitation_views, passwords, views
 
 urlpatterns = [
     # Browser flow: tokens in httpOnly cookies only.
@@ -23,6 +23,17 @@ urlpatterns = [
         "password-reset/confirm/",
         passwords.PasswordResetConfirmView.as_view(),
         name="auth-password-reset-confirm",
+    ),
+    # Invitations: anyone with the link (staff manage them under /api/users/invitations/).
+    path(
+        "invitations/accept/",
+        invitation_views.InvitationAcceptView.as_view(),
+        name="auth-invitation-accept",
+    ),
+    path(
+        "invitations/<str:token>/",
+        invitation_views.InvitationLookupView.as_view(),
+        name="auth-invitation",
     ),
     # Token flow: JSON bodies, for mobile and CLI clients.
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),

@@ -140,6 +140,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # request, as the backend tests want).
 EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", True)
 
+# How long an invitation's link works, in seconds (accounts/invitations.py): 7 days.
+INVITATION_LIFETIME = env_int("INVITATION_LIFETIME", 7 * 86400)
+
 # --- Django and its libraries -------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -325,6 +328,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields of the same name with other choices: a name each.
+    "ENUM_NAME_OVERRIDES": {
+        "InvitationStatusEnum": "accounts.models.Invitation.Status",
+        "StatusEnum": "support.models.SupportRequest.Status",  # example_app
+    },
     # drf-spectacular's default hook, then ours: the 400/401/403 every operation can give.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -5,7 +5,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import email_change
-from accounts.directory import UserDirectoryView
 
 from .api_root import api_root
 from .health import health
@@ -28,7 +27,8 @@ admin.site.site_header = "{{ cookiecutter.project_name }} admin"
 urlpatterns = [
     path("api/", api_root, name="api-root"),
     path("api/auth/", include("accounts.urls")),
-    path("api/users/", UserDirectoryView.as_view(), name="user-directory"),
+    path("api/users/", include("accounts.user_urls")),
+    path("api/account/", include("accounts.account_urls")),
     path("api/account/email/", email_change.EmailChangeView.as_view(), name="account-email"),
     path(
         "api/account/email/confirm/",
