@@ -4,8 +4,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from rest_framework.exceptions import Throttled
 
-from . import security_log
-from .models import DeviceSession, User
+from . import invitations, security_log
+from .models import DeviceSession, Invitation, User
 from .throttles import LoginAttempt, LoginIPThrottle
 
 
@@ -90,3 +90,54 @@ class DeviceSessionAdmin(admin.ModelAdmin):
             security_log.info(
                 "session_revoked", request, user=user_id, session=session_id, by=request.user.pk
             )
+
+
+class InvitationStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Invitation.Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.with_status(self.value()) if self.value() else queryset
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made on the web client's Users page (the mail needs the token, which
+    is never stored); here they can be read, resent and withdrawn."""
+
+    list_display = ["email", "role", "status", "invited_by", "created_at", "expires_at", "user"]
+    list_filter = [InvitationStatusFilter, "role"]
+    search_fields = ["email", "name", "invited_by__email"]
+    readonly_fields = [
+        "email",
+        "role",
+        "name",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "withdrawn_at",
+        "user",
+    ]
+    exclude = ["token_digest"]
+    actions = ["withdraw", "resend"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Withdraw (the link stops working)")
+    def withdraw(self, request, queryset):
+        for invitation in queryset.filter(accepted_at__isnull=True, withdrawn_at__isnull=True):
+            invitations.withdraw(invitation)
+            security_log.info(
+                "invitation_withdrawn", request, invitation=invitation.pk, via="admin"
+            )
+
+    @admin.action(description="Send again (a new link; the old one stops working)")
+    def resend(self, request, queryset):
+        for invitation in queryset.filter(accepted_at__isnull=True, withdrawn_at__isnull=True):
+            invitations.resend(invitation)
+            security_log.info("invitation_resent", request, invitation=invitation.pk, via="admin")
