@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 COLOURS = {"api": "\x1b[36m", "web": "\x1b[35m"}
 RESET = "\x1b[0m"
@@ -67,6 +68,19 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def mail_line() -> str:
+    """Where the API's mails (invitations, password resets...) can be read: without EMAIL_URL
+    (here or in backend/.env) the API prints them in its log."""
+    env = Path(__file__).resolve().parent.parent / "backend" / ".env"
+    lines = env.read_text().splitlines() if env.exists() else []
+    configured = os.environ.get("EMAIL_URL") or any(
+        line.startswith("EMAIL_URL=") and line.split("=", 1)[1].strip() for line in lines
+    )
+    if configured:
+        return "Mails: sent to the server EMAIL_URL names"
+    return "Mails: printed in the api | lines (EMAIL_URL unset)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-port", required=True)
@@ -100,6 +114,7 @@ def main() -> int:
                 f"Ready: open {web}",
                 f"API {api}/api/ (docs {api}/api/docs/, admin {api}/admin/)",
                 *args.ready,
+                mail_line(),
                 "Ctrl-C stops both servers.",
             ]
             width = max(map(len, lines))
@@ -113,6 +128,8 @@ def main() -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not orphan the servers
         stop(processes)
 
 
