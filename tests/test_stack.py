@@ -184,7 +184,7 @@ def test_dev_compose_services(baked):
     compose = load_yaml(project / "docker-compose.yml")
     services = compose["services"]
     assert compose["name"] == a["project_slug"]
-    assert set(services) == {"db", "redis", "backend", "web"}
+    assert set(services) == {"db", "redis", "mailpit", "backend", "web"}
     for name, service in services.items():
         assert service["healthcheck"]["test"], f"{name} has no health check"
 
@@ -192,9 +192,11 @@ def test_dev_compose_services(baked):
     assert db["image"].startswith("postgres:")
     assert "pgdata:/var/lib/postgresql/data" in db["volumes"] and "pgdata" in compose["volumes"]
     assert services["redis"]["image"].startswith("redis:")
+    mailpit = services["mailpit"]
+    assert re.fullmatch(r"axllent/mailpit:v\d+\.\d+\.\d+", mailpit["image"])  # pinned
 
     healthy = {"condition": "service_healthy"}
-    assert backend["depends_on"] == {"db": healthy, "redis": healthy}
+    assert backend["depends_on"] == {"db": healthy, "redis": healthy, "mailpit": healthy}
     assert web["depends_on"] == {"backend": healthy}
 
     assert backend["build"] == {
@@ -214,10 +216,13 @@ def test_dev_compose_services(baked):
     defaults = {"POSTGRES_PASSWORD": "x"}
     assert resolve(backend["ports"], defaults) == [f"127.0.0.1:{a['api_port']}:8000"]
     assert resolve(web["ports"], defaults) == [f"127.0.0.1:{a['web_port']}:3000"]
+    # Mailpit's web UI only: its SMTP port is for the API, on the stack's network.
+    assert resolve(mailpit["ports"], defaults) == ["127.0.0.1:8025:8025"]
     environment = resolve(backend["environment"], defaults)
     assert environment["DJANGO_DEBUG"] == "1"
     assert environment["WEB_ORIGIN"] == f"http://localhost:{a['web_port']}"
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment["EMAIL_URL"] == "smtp://mailpit:1025"
     database = urlsplit(environment["DATABASE_URL"])
     assert (database.scheme, database.hostname, database.password) == ("postgres", "db", "x")
     assert resolve(web["environment"], defaults) == {
@@ -520,6 +525,9 @@ def test_readme_documents_both_dev_stacks(baked):
     project, _ = baked
     readme = (project / "README.md").read_text()
     for text in ("make dev", "docker compose up", "make docker-up", "docker-compose.prod.yml"):
+        assert text in readme, text
+    # Where the dev stack's mails are read, and the mail settings.
+    for text in ("Mailpit", "http://localhost:8025", "EMAIL_URL", "INVITATION_LIFETIME"):
         assert text in readme, text
 
 
