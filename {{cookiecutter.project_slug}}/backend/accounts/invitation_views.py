@@ -5,7 +5,7 @@ Anyone with the link, under /api/auth/invitations/: look the invitation up, acce
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404
@@ -82,7 +82,10 @@ class InvitationFilter(django_filters.FilterSet):
         return queryset.with_status(value)
 
 
-@extend_schema(responses={403: NOT_STAFF})
+@extend_schema_view(
+    get=extend_schema(responses={200: InvitationSerializer, 403: NOT_STAFF}),
+    post=extend_schema(responses={201: InvitationSerializer, 403: NOT_STAFF}),
+)
 class InvitationListView(generics.ListCreateAPIView):
     """Invitations, newest first (`?status=` pending, accepted, withdrawn or expired); POST
     invites an address with a role and mails it the link. Staff may invite clients and staff;
@@ -112,7 +115,13 @@ class StaffInvitationView(APIView):
 
 
 class InvitationDetailView(StaffInvitationView):
-    @extend_schema(responses={204: None, 403: NOT_STAFF})
+    @extend_schema(
+        responses={
+            204: None,
+            400: OpenApiResponse(schema.DetailSerializer, "Already accepted."),
+            403: NOT_STAFF,
+        }
+    )
     def delete(self, request, pk):
         """Withdraw the invitation: its link stops working. 400 if it was accepted."""
         invitation = self.invitation(pk)
@@ -125,7 +134,14 @@ class InvitationDetailView(StaffInvitationView):
 
 
 class InvitationResendView(StaffInvitationView):
-    @extend_schema(request=None, responses={200: InvitationSerializer, 403: NOT_STAFF})
+    @extend_schema(
+        request=None,
+        responses={
+            200: InvitationSerializer,
+            400: OpenApiResponse(schema.DetailSerializer, "Already accepted or withdrawn."),
+            403: NOT_STAFF,
+        },
+    )
     def post(self, request, pk):
         """Mail the invitation again with a new link and a new expiry: the old link stops
         working. Also for an expired one; 400 if it was accepted or withdrawn."""
