@@ -58,7 +58,7 @@ wrk:
 		echo "wrk missing and not root with apt-get: install it (apt-get install wrk)" >&2; exit 1; \
 	fi
 
-api-types: $(STAMP) ## Regenerate the project's web API types, with and without the example app (scripts/api_types.py)
+api-types: $(STAMP) ## Regenerate the project's web API types for each combination of example_app and signup (scripts/api_types.py)
 	$(RUN) $(VENV)/bin/python scripts/api_types.py
 
 lint: $(STAMP) ## Ruff over hooks/, tests/, bench/ and scripts/ (one configuration: ruff.toml)

@@ -1,9 +1,10 @@
-"""`make api-types`: regenerate the generated project's web API types, for both answers of
-example_app, each by a bake's own `make api-types`:
+"""`make api-types`: regenerate the generated project's web API types, for every combination
+of the options that change the API (example_app, signup), each by a bake's own `make api-types`:
 
-- web/src/lib/api/schema.d.ts: with the example app (the default);
-- web/src/lib/api/schema.without-example-app.d.ts: without it. The post-generation hook puts
-  it in place of schema.d.ts when the example app is left out, and deletes it otherwise.
+- web/src/lib/api/schema.d.ts: the defaults (the example app, sign-up by invitation);
+- web/src/lib/api/schema.<what differs>.d.ts for the others (without-example-app,
+  with-signup, or both). The post-generation hook puts the one for the answers in place of
+  schema.d.ts and deletes the rest (its api_types_name).
 
 Run it after changing the backend's API; a bake's `make test` fails while they are stale.
 """
@@ -17,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from bake import bake_into, project_env  # noqa: E402
+from optional_parts import answers_for, api_types_file, every_choice  # noqa: E402
 from template_copy import TEMPLATE_DIR, copy_template  # noqa: E402
 
-API_DIR = Path("web/src/lib/api")
-OUTPUTS = {"y": "schema.d.ts", "n": "schema.without-example-app.d.ts"}
+API_TYPES = Path("web/src/lib/api/schema.d.ts")
 
 
 def make_api_types(project: Path) -> None:
@@ -38,19 +39,19 @@ def make_api_types(project: Path) -> None:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         copy = copy_template(Path(tmp) / "template")
-        projects = {
-            answer: bake_into(copy, Path(tmp) / answer, {"example_app": answer})
-            for answer in OUTPUTS
-        }
+        projects = {}
+        for number, kept in enumerate(every_choice()):
+            answers = answers_for(kept)
+            projects[api_types_file(kept)] = bake_into(copy, Path(tmp) / str(number), answers)
         installed = None  # the first bake's web/node_modules
-        for answer, project in projects.items():
+        for output, project in projects.items():
             if installed is None:
                 installed = project / "web" / "node_modules"
             else:  # the same package-lock.json, and installed after it was baked: borrowed
                 (project / "web" / "node_modules").symlink_to(installed)
             make_api_types(project)
-            target = ROOT / TEMPLATE_DIR / API_DIR / OUTPUTS[answer]
-            shutil.copyfile(project / API_DIR / "schema.d.ts", target)
+            target = ROOT / TEMPLATE_DIR / output
+            shutil.copyfile(project / API_TYPES, target)
             print(f"wrote {target.relative_to(ROOT)}")
     return 0
 

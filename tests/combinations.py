@@ -22,6 +22,7 @@ COMBINATIONS = {
         "access_token_lifetime_minutes": "5",
         "refresh_token_lifetime_days": "2",
         "example_app": "n",
+        "signup": "open",
     },
 }
 

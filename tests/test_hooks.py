@@ -1,5 +1,5 @@
 """The pre-generation hook rejects bad answers; the post-generation hook writes backend/.env
-and leaves the example app out when asked to."""
+and leaves the optional parts (the example app, open sign-up) out when asked to."""
 
 import ast
 import re
@@ -7,7 +7,16 @@ import re
 import pytest
 from cookiecutter.exceptions import FailedHookException
 
-from example_app import API_TYPES, API_TYPES_WITHOUT_EXAMPLE_APP, MARKER, example_app_files
+from optional_parts import (
+    API_DIR,
+    API_TYPES,
+    MARKER,
+    answers_for,
+    api_types_file,
+    every_choice,
+    example_app_files,
+    signup_files,
+)
 from template_copy import ROOT, TEMPLATE_DIR
 
 BAD_ANSWERS = [
@@ -121,7 +130,7 @@ def test_post_gen_hook_writes_env_with_fresh_secret_keys(bake, capfd):
 
 
 def marked_lines(project) -> list[str]:
-    """Lines anywhere in the project that still carry the example app's marker."""
+    """Lines anywhere in the project that still carry an optional part's marker."""
     found = []
     for path in project.rglob("*"):
         if not path.is_file():
@@ -158,7 +167,7 @@ def test_the_example_app_is_in_by_default(bake):
     urls = (project / "backend/config/urls.py").read_text()
     assert '    path("api/support/", include("support.urls")),\n' in urls
     assert '"/api/support/requests/"' in (project / API_TYPES).read_text()
-    assert not (project / API_TYPES_WITHOUT_EXAMPLE_APP).exists()
+    assert list((project / API_DIR).glob("schema.*.d.ts")) == []
     assert marked_lines(project) == []
     python_files_parse(project)
 
@@ -181,7 +190,7 @@ def test_without_the_example_app_nothing_of_it_is_left(bake):
     assert mentions == []
     api_types = (project / API_TYPES).read_text()
     assert "/api/support/" not in api_types and '"/api/users/"' in api_types
-    assert not (project / API_TYPES_WITHOUT_EXAMPLE_APP).exists()
+    assert list((project / API_DIR).glob("schema.*.d.ts")) == []
     assert marked_lines(project) == []
     python_files_parse(project)  # what the marked lines leave is still Python
     # The rest of the project is as it is with the example app.
@@ -199,3 +208,53 @@ def test_the_example_apps_files_are_listed_in_the_hook():
     for pattern in patterns:
         if pattern.startswith("backend/"):
             assert list(template.glob(pattern)), pattern
+
+
+# --- signup: open sign-up with address verification, or invitations only ------------------------
+
+
+def test_invite_only_by_default_leaves_nothing_of_open_sign_up(bake):
+    project = bake()
+    left = [str(p.relative_to(project)) for pattern in signup_files() for p in project.glob(pattern)]
+    assert left == []
+    urls = (project / "backend/accounts/urls.py").read_text()
+    assert "signup" not in urls
+    assert '"/api/auth/signup/"' not in (project / API_TYPES).read_text()
+    assert '"/api/auth/password-reset/"' in (project / API_TYPES).read_text()
+    assert marked_lines(project) == []
+    python_files_parse(project)
+
+
+def test_open_sign_up_keeps_its_files_and_lines(bake):
+    project = bake(signup="open")
+    assert (project / "backend/accounts/signup.py").is_file()
+    assert (project / "backend/tests/test_signup.py").is_file()
+    assert (project / "backend/templates/emails/verify_email.txt").is_file()
+    urls = (project / "backend/accounts/urls.py").read_text()
+    assert '"signup/"' in urls and "# signup" not in urls
+    assert '"/api/auth/signup/"' in (project / API_TYPES).read_text()
+    assert "/api/support/" in (project / API_TYPES).read_text()  # the example app's too
+    assert marked_lines(project) == []
+    python_files_parse(project)
+    # Apart from its own lines and files, the project is the same.
+    invite = bake()
+    assert (project / "backend/accounts/models.py").read_text() == (
+        invite / "backend/accounts/models.py"
+    ).read_text()
+
+
+def test_the_signup_files_are_listed_in_the_hook():
+    template = ROOT / TEMPLATE_DIR
+    for pattern in signup_files():
+        if pattern.startswith("backend/"):
+            assert list(template.glob(pattern)), pattern
+
+
+@pytest.mark.parametrize("kept", every_choice(), ids=lambda kept: str(answers_for(kept)))
+def test_each_combination_gets_its_own_api_types(bake, kept):
+    template = ROOT / TEMPLATE_DIR
+    source = (template / api_types_file(kept)).read_text()
+    project = bake(**answers_for(kept))
+    assert (project / API_TYPES).read_text() == source
+    assert ('"/api/support/requests/"' in source) == kept["example_app"]
+    assert ('"/api/auth/signup/"' in source) == kept["signup"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from combinations import COMBINATIONS, answers, options
-from example_app import API_TYPES, API_TYPES_WITHOUT_EXAMPLE_APP, after_hook, is_example_app_file
+from optional_parts import API_DIR, API_TYPES, after_hook, api_types_file, chosen, left_out
 from template_copy import ROOT, TEMPLATE_DIR
 
 LEFTOVER = re.compile(r"\{\{|\{%|\{#|\bcookiecutter\b", re.IGNORECASE)
@@ -62,9 +62,9 @@ def test_no_template_syntax_left(baked):
 
 def test_files_copied_without_render_are_untouched(baked):
     """JSX and the like reach the project byte for byte (Jinja would eat their `{{ }}`), but
-    for what the example_app option does to them (tests/example_app.py)."""
+    for what the optional parts' options do to them (tests/optional_parts.py)."""
     project, a = baked
-    example_app = a["example_app"] == "y"
+    kept = chosen(a)
     source = ROOT / TEMPLATE_DIR
     raw = [
         path.relative_to(source)
@@ -73,21 +73,20 @@ def test_files_copied_without_render_are_untouched(baked):
     ]
     assert any(path.suffix == ".tsx" for path in raw), "the web client must be copied raw"
     # The API types: the right ones in place, the others gone.
-    api_types = API_TYPES if example_app else API_TYPES_WITHOUT_EXAMPLE_APP
-    assert read(project, API_TYPES) == (source / api_types).read_text(encoding="utf-8")
-    assert not (project / API_TYPES_WITHOUT_EXAMPLE_APP).exists()
+    assert read(project, API_TYPES) == (source / api_types_file(kept)).read_text(encoding="utf-8")
+    assert [p.name for p in (project / API_DIR).glob("schema.*.d.ts")] == []
     for relative in raw:
         name = relative.as_posix()
         if any(part in {"node_modules", ".next"} for part in relative.parts):
             continue
-        if name in {API_TYPES, API_TYPES_WITHOUT_EXAMPLE_APP}:
+        if re.fullmatch(rf"{API_DIR}/schema\..*d\.ts", name):
             continue
-        if not example_app and is_example_app_file(name):
+        if left_out(name, kept):
             assert not (project / relative).exists(), relative
             continue
         expected = (source / relative).read_bytes()
-        if b"example_app" in expected:
-            expected = after_hook(expected.decode("utf-8"), example_app).encode("utf-8")
+        if b"example_app" in expected or b"signup" in expected:
+            expected = after_hook(expected.decode("utf-8"), kept).encode("utf-8")
         assert (project / relative).read_bytes() == expected, relative
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import invitation_views, passwords, views
+from .signup import SignupResendView, SignupVerifyView, SignupView  # signup
 
 urlpatterns = [
     # Browser flow: tokens in httpOnly cookies only.
@@ -35,6 +36,9 @@ urlpatterns = [
         invitation_views.InvitationLookupView.as_view(),
         name="auth-invitation",
     ),
+    path("signup/", SignupView.as_view(), name="auth-signup"),  # signup
+    path("signup/verify/", SignupVerifyView.as_view(), name="auth-signup-verify"),  # signup
+    path("signup/resend/", SignupResendView.as_view(), name="auth-signup-resend"),  # signup
     # Token flow: JSON bodies, for mobile and CLI clients.
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),

@@ -91,6 +91,8 @@ ACCOUNT_IP_RATE = os.environ.get("ACCOUNT_IP_RATE", "30/hour")
 ACCOUNT_EMAIL_RATE = os.environ.get("ACCOUNT_EMAIL_RATE", "5/hour")
 # How long the link that confirms a new email address works, in seconds (accounts/email_change.py).
 EMAIL_CHANGE_LIFETIME = env_int("EMAIL_CHANGE_LIFETIME", 86400)
+# How long the link that confirms a new account's address works, in seconds.  # signup
+SIGNUP_VERIFICATION_LIFETIME = env_int("SIGNUP_VERIFICATION_LIFETIME", 3 * 86400)  # signup
 
 # Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
 # IP (login throttling, device sessions, the security log; DRF's NUM_PROXIES below). 0: the
