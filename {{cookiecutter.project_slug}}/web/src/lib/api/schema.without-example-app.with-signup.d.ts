@@ -782,6 +782,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["DirectoryUser"][];
         };
+        PaginatedInvitationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Invitation"][];
+        };
         PasswordChangeRequest: {
             current_password: string;
             new_password: string;
@@ -2364,6 +2379,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInvitationList"];
+                };
+            };
             /** @description The input is not valid. */
             400: {
                 headers: {
@@ -2415,6 +2438,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
             /** @description The input is not valid. */
             400: {
                 headers: {
@@ -2462,6 +2493,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Already accepted. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -2508,6 +2548,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Already accepted or withdrawn. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
