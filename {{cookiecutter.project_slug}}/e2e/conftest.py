@@ -15,7 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from servers import BACKEND, Backend, Web
+from mail_catcher import MailServer
+from servers import BACKEND, Backend, Web, free_port
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
@@ -26,6 +27,8 @@ LOGS.mkdir()
 ACCESS_LIFETIME = 4  # seconds: tokens expire during the tests
 REUSE_GRACE = 5  # seconds: covers the retry in test_refresh.py on a loaded machine
 PASSWORD = "a long and secret passphrase"
+# The suite's own SMTP server (mail_catcher.py): the API sends every mail there.
+MAIL_PORT = free_port()
 
 # Production settings over plain http on localhost (LOCAL_TRIAL), the browser talking to the
 # API directly (NUM_PROXIES=0). The test process reads the same database through Django's ORM
@@ -39,7 +42,7 @@ SERVER_ENV = {
     "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
     "WEB_ORIGIN": "http://localhost",
-    "EMAIL_URL": "smtp://127.0.0.1:9",
+    "EMAIL_URL": f"smtp://127.0.0.1:{MAIL_PORT}",
     "NUM_PROXIES": "0",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_SECURE_HSTS_SECONDS": "0",
@@ -52,6 +55,8 @@ SERVER_ENV = {
     "SESSION_MAX_LIFETIME": "3600",
     "REFRESH_REUSE_GRACE_SECONDS": str(REUSE_GRACE),
     "LOGIN_THROTTLE_RATE": "1000/min",
+    "ACCOUNT_IP_RATE": "1000/min",
+    "ACCOUNT_EMAIL_RATE": "1000/min",
 }
 os.environ.update(SERVER_ENV)
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -66,7 +71,21 @@ django.setup()
 
 
 @pytest.fixture(scope="session")
-def servers():
+def mail_server():
+    server = MailServer(MAIL_PORT)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(mail_server):
+    """The mails the API has sent: `mailbox.wait_for(to=..., subject_contains=...)`."""
+    return mail_server.mailbox
+
+
+@pytest.fixture(scope="session")
+def servers(mail_server):
     backend = Backend(LOGS, dict(os.environ))
     web = Web(LOGS, backend.url)
     backend.env["WEB_ORIGIN"] = web.url
