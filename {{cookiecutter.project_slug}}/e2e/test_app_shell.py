@@ -79,7 +79,7 @@ def test_user_menu_by_keyboard(page, user):
     assert sessions_of(user)[0].revoked_at is not None
 
 
-def test_user_menu_closes_on_a_click_outside_and_settings_opens_the_sessions(page, user):
+def test_user_menu_closes_on_a_click_outside_and_opens_the_settings(page, user):
     sign_in(page, user)
     button = page.get_by_test_id("user-menu-button")
     button.click()
@@ -89,7 +89,8 @@ def test_user_menu_closes_on_a_click_outside_and_settings_opens_the_sessions(pag
 
     button.click()
     page.get_by_role("link", name="Settings").click()
-    expect(page).to_have_url(re.compile(r"/dashboard#sessions$"))
+    expect(page).to_have_url(re.compile(r"/settings$"))
+    expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
     expect(button).to_have_attribute("aria-expanded", "false")
 
 

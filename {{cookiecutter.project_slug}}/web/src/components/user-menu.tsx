@@ -82,7 +82,7 @@ export function UserMenu({ user }: { user: User }) {
         <p className="user-menu-email">{user.email}</p>
         <ul>
           <li>
-            <Link href="/dashboard#sessions" onClick={close}>
+            <Link href="/settings" onClick={close}>
               Settings
             </Link>
           </li>

@@ -11,7 +11,7 @@ function setup() {
   const server = new FakeApi();
   const auth = tab(server, new FakeLock(), new FakeBus());
   const api = createApiClient(auth);
-  return { server, auth, api, account: accountApi(api) };
+  return { server, auth, api, account: accountApi(api, auth) };
 }
 
 describe("the typed API client", () => {

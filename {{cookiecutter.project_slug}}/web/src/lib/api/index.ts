@@ -11,17 +11,27 @@
 
 import { auth } from "@/lib/auth";
 
+import { accessApi } from "./access";
 import { accountApi } from "./account";
 import { createApiClient } from "./client";
+import { invitationsApi } from "./invitations";
+import { signupApi } from "./signup"; // signup
 import { supportApi } from "./support"; // example_app
 import { usersApi } from "./users";
 
 /** The one API client of this browser tab. */
 export const api = createApiClient(auth);
 
-export const { getMe, listSessions, revokeSession } = accountApi(api);
+const account = accountApi(api, auth);
+export const { getMe, listSessions, revokeSession, updateProfile } = account;
+export const { changePassword, changeEmail, confirmEmail, closeAccount } = account;
 export type { DeviceSession } from "./account";
-export const { listUsers } = usersApi(api);
+export const { requestPasswordReset, resetPassword, getInvitation, acceptInvitation } = accessApi(api, auth);
+export type { InvitationPreview } from "./access";
+export const { signUp, resendVerification, verifyEmail } = signupApi(api, auth); // signup
+export const { listUsers, getUser, updateUser } = usersApi(api);
+export const { listInvitations, invite, resendInvitation, withdrawInvitation } = invitationsApi(api);
+export type { Invitation } from "./invitations";
 export { type DirectoryUser, USER_ROLES, type UserRole } from "./users";
 const support = supportApi(api); // example_app
 export const { listRequests, getRequest, openRequest } = support; // example_app

@@ -19,6 +19,12 @@ describe("problemMessage", () => {
     expect(problemMessage(new ApiError(404, "No User matches the given query."))).toMatch(/^Not found/);
     expect(problemMessage(new Error("boom"))).toMatch(/went wrong/);
   });
+
+  it("says how long to wait when throttled (Retry-After), not the API's seconds", () => {
+    const throttled = new ApiError(429, "Request was throttled. Expected available in 120 seconds.", undefined, 120);
+    expect(problemMessage(throttled)).toBe("Too many attempts. Please wait 2 minutes before trying again.");
+    expect(problemMessage(new ApiError(429, "Throttled."))).toMatch(/^Too many attempts/);
+  });
 });
 
 describe("isNotFound", () => {

@@ -1,6 +1,7 @@
 /** What a page says when a call to the API failed. */
 
 import { ApiError, NetworkError, SignedOutError } from "@/lib/auth/errors";
+import { waitPhrase } from "@/lib/auth/messages";
 
 /**
  * A sentence for the user about `error`; null when the session is over (the signed-in layout
@@ -12,6 +13,10 @@ export function problemMessage(error: unknown): string | null {
   if (error instanceof NetworkError) return "We can't reach the server. Please try again.";
   if (error instanceof ApiError) {
     if (error.status === 404) return "Not found. It may have been deleted.";
+    if (error.status === 429) {
+      const wait = error.retryAfter ? waitPhrase(error.retryAfter) : "a while";
+      return `Too many attempts. Please wait ${wait} before trying again.`;
+    }
     if (error.status < 500) return error.detail;
     return "The server ran into a problem. Please try again in a moment.";
   }

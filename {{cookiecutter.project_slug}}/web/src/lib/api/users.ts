@@ -1,5 +1,6 @@
 /** The user directory (backend/accounts/directory.py), for staff and admins: the API refuses
- * anyone else (403). */
+ * anyone else (403). Staff change a user's role or deactivate them, except admins (admins only)
+ * and themselves. */
 
 import { type ApiClient, type Schemas, unwrap } from "./client";
 import type { operations } from "./schema";
@@ -22,5 +23,12 @@ export function usersApi(api: ApiClient) {
     /** One page of the users, in email order unless `ordering` says otherwise. */
     listUsers: (query: UserListQuery = {}, init?: Init) =>
       unwrap(api.GET("/api/users/", { ...init, params: { query } })),
+
+    getUser: (id: number, init?: Init) =>
+      unwrap(api.GET("/api/users/{id}/", { ...init, params: { path: { id } } })),
+
+    /** Changes a user's role, or deactivates them (their sessions end at once) or back. */
+    updateUser: (id: number, changes: { role?: UserRole; is_active?: boolean }, init?: Init) =>
+      unwrap(api.PATCH("/api/users/{id}/", { ...init, params: { path: { id } }, body: changes })),
   };
 }

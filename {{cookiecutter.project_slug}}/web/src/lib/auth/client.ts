@@ -424,11 +424,17 @@ export function createAuthClient(options: AuthClientOptions) {
     });
     if (!response.ok) throw await toApiError(response);
     const body = (await response.json()) as Expiries & { user: User };
+    signedIn(body);
+    return body.user;
+  }
+
+  /** This browser is signed in by `answer`, login's answer to another flow that ends signed in
+   * (an accepted invitation, a password reset...), whose cookies came with it. Every tab is told. */
+  function signedIn(answer: Expiries): void {
     epoch++;
-    renewed(body);
+    renewed(answer);
     channel.post({ type: "signed-in" });
     emit({ type: "signed-in" });
-    return body.user;
   }
 
   /** Signs out once the API has confirmed it; otherwise throws (ApiError, NetworkError) and the
@@ -453,6 +459,12 @@ export function createAuthClient(options: AuthClientOptions) {
     login,
     logout,
     logoutEverywhere,
+    signedIn,
+    /** The API has closed the account (and cleared the cookies): signs out every tab. */
+    accountClosed: (): void => signedOut("closed"),
+    /** The same user got a new session on this device (a password change: `answer` is login's,
+     * its cookies came with it): its expiry is kept, and the tabs renew on time. */
+    renewedBy: (answer: Expiries): void => renewed(answer),
     /** Which session this tab is in: changes at every sign-in and sign-out. Compare it before
      * applying an answer that was asked for earlier (a late /me must not bring a user back). */
     epoch: () => epoch,

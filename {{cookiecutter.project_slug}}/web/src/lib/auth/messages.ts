@@ -9,6 +9,7 @@ import type { SignOutReason } from "./tabs";
 /** Sessions that ended without the user logging out: the login page says so. Only these keys
  * are read from `?reason=`; nothing of the URL itself is ever shown. */
 const SIGNED_OUT_NOTICES = {
+  closed: "Your account is closed and you have been signed out.",
   expired: "Your session has expired. Please sign in again.",
   revoked:
     "You were signed out because your session was ended elsewhere, for example from another device. Please sign in again.",

@@ -116,7 +116,8 @@ export function useRequireAuth(): AuthContextValue {
 
   useEffect(() => {
     if (state.status !== "signed-out") return;
-    const next = state.reason === "logout" ? undefined : pathname + window.location.search;
+    const own = state.reason === "logout" || state.reason === "closed"; // nothing to go back to
+    const next = own ? undefined : pathname + window.location.search;
     router.replace(loginPath(next, noticeReason(state.reason)));
   }, [state, router, pathname]);
 

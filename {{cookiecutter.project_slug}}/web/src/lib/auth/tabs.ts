@@ -7,7 +7,8 @@
 /** Why a session ended: the user's own logout (in any tab), or the API refused to go on with
  * it: it expired, it was revoked (from another device, "log out everywhere", an admin, a new
  * password), or its refresh token was used twice (reuse detection). */
-export type SignOutReason = "logout" | "expired" | "revoked" | "reused";
+// "closed": the user closed their account (the signed-in user's own doing, like "logout").
+export type SignOutReason = "logout" | "closed" | "expired" | "revoked" | "reused";
 
 export type TabMessage =
   | { type: "refreshed"; expiry: AccessExpiry }

@@ -1,9 +1,17 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, Suspense, useEffect, useState } from "react";
 
+import forms from "@/components/forms.module.css";
 import { auth, loginErrorMessage, safeNextPath, signedOutNotice, useAuth } from "@/lib/auth";
+
+/** Under the form: for someone without a working password. */
+const OTHER_WAYS_IN = [
+  { href: "/forgot-password", label: "Forgot password?" },
+  { href: "/signup", label: "Create an account" }, // signup
+];
 
 export default function LoginPage() {
   return (
@@ -70,6 +78,13 @@ function LoginForm() {
           {submitting ? "Signing in…" : "Log in"}
         </button>
       </form>
+      <ul className={forms.links}>
+        {OTHER_WAYS_IN.map((link) => (
+          <li key={link.href}>
+            <Link href={link.href}>{link.label}</Link>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -98,7 +98,9 @@ export function UserDirectory() {
               <tbody>
                 {data.results.map((user) => (
                   <tr key={user.id}>
-                    <td>{user.email}</td>
+                    <td>
+                      <Link href={`/users/${user.id}`}>{user.email}</Link>
+                    </td>
                     <td>{user.name || "—"}</td>
                     <td>{USER_ROLES[user.role]}</td>
                     <td>{user.is_active ? "Yes" : "No"}</td>
