@@ -2,7 +2,8 @@
 
 invite() mails a link with a random token; only its SHA-256 digest is stored, so the database
 alone cannot accept an invitation. The link works once (accept), until INVITATION_LIFETIME
-seconds have passed, and not after resend() (a new token) or withdraw(). Accepting creates the
+seconds have passed, and not after resend() (a new token) or withdraw(), nor once whoever
+invited may no longer grant the role (deactivated, demoted). Accepting creates the
 user with the invited address and role, verified (they read the mail), and signs them in.
 """
 
@@ -18,6 +19,7 @@ from . import mail
 from .exceptions import LinkRefused
 from .models import Invitation, User, normalize_email
 from .passwords import validated_password
+from .roles import may_grant_role
 
 
 class InvitationRefused(LinkRefused):
@@ -92,6 +94,9 @@ def pending_invitation(token: str, *, for_update: bool = False) -> Invitation:
         )
     if (refusal := REFUSALS.get(invitation.status)) is not None:
         raise InvitationRefused(*refusal)
+    if not may_grant_role(invitation.invited_by, invitation.role):
+        # Whoever invited has been deactivated or demoted since: what they granted goes too.
+        raise InvitationRefused(*REFUSALS[Invitation.Status.WITHDRAWN])
     return invitation
 
 

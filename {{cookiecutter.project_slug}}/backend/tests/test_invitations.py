@@ -11,7 +11,7 @@ from accounts import invitations
 from accounts.invitations import InvitationRefused
 from accounts.models import DeviceSession, Invitation, User
 
-from .conftest import PASSWORD, acting_as, make_client, make_user, with_csrf
+from .conftest import PASSWORD, acting_as, login, make_client, make_user, with_csrf
 
 NEW_PASSWORD = "a fresh passphrase for the invitee"
 
@@ -348,3 +348,28 @@ def test_the_invitees_password_is_theirs_alone(staff):
     invite(acting_as(staff))
     accept(with_csrf(make_client()), token_of(mail.outbox[0]))
     assert not User.objects.get(email="new@example.com").check_password(PASSWORD)
+
+
+def test_accepting_in_a_browser_signed_in_as_someone_else_ends_their_session(staff, user):
+    """A shared computer: the invitee's account replaces whoever was signed in there."""
+    browser = with_csrf(make_client())
+    assert login(browser).status_code == 200
+    invite(acting_as(staff))
+    assert accept(browser, token_of(mail.outbox[0])).status_code == 200
+    assert browser.get("/api/auth/me/").json()["email"] == "new@example.com"
+    assert not DeviceSession.objects.filter(user=user).active().exists()
+
+
+def test_an_invitation_dies_with_its_inviters_right_to_grant_the_role(staff, admin):
+    invitations.invite("new@example.com", "staff", staff)
+    invitations.invite("boss@example.com", "admin", admin)
+    staff_link, admin_link = (token_of(message) for message in mail.outbox)
+    staff.is_active = False
+    staff.save()
+    admin.role = User.Role.STAFF  # demoted: may no longer make admins
+    admin.save()
+    for token in (staff_link, admin_link):
+        response = make_client().get(f"/api/auth/invitations/{token}/")
+        assert response.status_code == 410 and response.json()["code"] == "invitation_withdrawn"
+        assert accept(with_csrf(make_client()), token).status_code == 410
+    assert not User.objects.filter(email__in=["new@example.com", "boss@example.com"]).exists()
