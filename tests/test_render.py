@@ -124,7 +124,7 @@ def test_answers_show_up(baked):
     assert f"api.{a['domain_name']}" in env_example
     assert f"https://app.{a['domain_name']}" in env_example
 
-    assert f'"TITLE": "{a["project_name"]} API"' in settings
+    assert f'PROJECT_NAME = "{a["project_name"]}"' in settings  # the API docs' title, the mails
     assert f'"DESCRIPTION": "{a["description"]}"' in settings
     assert f'"http://localhost:{a["web_port"]}"' in settings
     assert f'"{a["project_name"]} admin"' in read(project, "backend/config/urls.py")
