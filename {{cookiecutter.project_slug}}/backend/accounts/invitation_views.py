@@ -56,7 +56,8 @@ class InvitationSerializer(serializers.ModelSerializer):
             raise ValidationError("This address already has an account.")
         if existing is not None:
             raise ValidationError(
-                "This address belongs to a deactivated account: reactivate it instead."
+                "This address has an account that is not active (deactivated, or a sign-up "
+                "not confirmed yet): reactivate it instead."
             )
         return email
 
