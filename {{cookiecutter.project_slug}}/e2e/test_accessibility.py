@@ -72,6 +72,7 @@ def test_account_pages_signed_out(page):
     token = secrets.token_urlsafe(32)
     Invitation.objects.create(
         email=f"invitee-{secrets.token_hex(3)}@example.com",
+        invited_by=make_user(role="staff"),
         token_digest=digest(token),
         expires_at=timezone.now() + timedelta(days=1),
     )

@@ -8,7 +8,7 @@ import secrets
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from helpers import confirm, sign_in
+from helpers import HIDDEN_TAB, confirm, sign_in
 
 
 def invite(page, email: str, name: str = "", role: str = "client") -> None:
@@ -104,6 +104,7 @@ def test_staff_change_a_role_and_deactivate_a_user_who_is_signed_out(
     page, browser, base_url, staff_user, user
 ):
     client_browser = browser.new_context(base_url=base_url)
+    client_browser.add_init_script(HIDDEN_TAB)  # signed out by its click below, not by a renewal
     client = client_browser.new_page()
     sign_in(client, user)
     sign_in(page, staff_user)

@@ -16,6 +16,7 @@ def test_password_change_signs_out_the_other_device_not_this_one(
 ):
     context.add_init_script(HIDDEN_TAB)  # no renewal ahead of expiry: the refresh below is ours
     phone = browser.new_context(base_url=base_url)
+    phone.add_init_script(HIDDEN_TAB)  # signed out by its click below, not by a renewal before
     other = phone.new_page()
     sign_in(other, user)
     sign_in(page, user)
