@@ -60,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When the user proved they read mail at `email` (an invitation accepted, an address
     # verified or changed through a link); null if never.
     email_verified_at = models.DateTimeField("email verified at", null=True, blank=True)
+    # An open sign-up (signup=open) waiting for its address to be confirmed: only such an account
+    # can be activated by the link mailed to it, never one staff deactivated.
+    verification_pending = models.BooleanField(default=False)
 
     objects = UserManager()
 

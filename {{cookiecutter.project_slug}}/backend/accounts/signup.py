@@ -7,10 +7,9 @@ hashed either way, so the time does not tell either. The link's token is signed 
 (django.core.signing, its own salt), carries the user's id and address, and works while the
 account waits for it (once, then), within SIGNUP_VERIFICATION_LIFETIME.
 
-Waiting for verification: inactive, never verified, never signed in. An account deactivated by
-staff after it was used is none of these, so neither a new sign-up nor a resent link brings it
-back. (One deactivated before it was ever used, and never verified, looks the same as one
-waiting: its owner could activate it with its own password by signing up again.)
+Waiting for verification: made by a sign-up (`verification_pending`), still inactive and never
+verified. Any other inactive account (one staff deactivated, whether or not it was ever used) is
+not waiting, so neither a new sign-up nor a resent link brings it back.
 """
 
 from django.conf import settings
@@ -42,7 +41,7 @@ def awaiting_verification(email: str) -> User | None:
         email=normalize_email(email),
         is_active=False,
         email_verified_at__isnull=True,
-        last_login__isnull=True,
+        verification_pending=True,
     ).first()
 
 
@@ -52,7 +51,7 @@ def sign_up(email: str, name: str, password: str) -> None:
     email = normalize_email(email)
     existing = User.objects.filter(email=email).first()
     if existing is None:
-        user = User(email=email, name=name, is_active=False, email_verified_at=None)
+        user = User(email=email, name=name, is_active=False, verification_pending=True)
         user.set_password(validated_password(password, user, field="password"))
         try:
             with transaction.atomic():
@@ -113,9 +112,9 @@ def verify(token: str) -> User:
         user = awaiting_verification(payload["email"])
         if user is None or user.pk != payload["user"]:
             raise LinkRefused("This address is already confirmed: sign in.", "verification_used")
-        user.is_active = True
+        user.is_active, user.verification_pending = True, False
         user.email_verified_at = timezone.now()
-        user.save(update_fields=["is_active", "email_verified_at"])
+        user.save(update_fields=["is_active", "verification_pending", "email_verified_at"])
     return user
 
 

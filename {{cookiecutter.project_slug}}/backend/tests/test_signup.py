@@ -142,6 +142,20 @@ def test_a_deactivated_account_is_not_reopened_by_signing_up(browser, user):
     assert not User.objects.get(pk=user.pk).is_active
 
 
+def test_an_account_deactivated_before_it_was_ever_used_stays_deactivated(browser, user):
+    """Never signed in, never verified, deactivated by staff: it looks like nothing waiting
+    for a link, and signing up again with its address neither mails one nor reopens it."""
+    user.is_active = False
+    user.save()
+    mail.outbox.clear()
+    assert sign_up(browser, "ada@example.com").status_code == 202
+    (message,) = mail.outbox
+    assert "/verify-email" not in message.body
+    assert browser.post(RESEND, {"email": "ada@example.com"}, format="json").status_code == 202
+    assert len(mail.outbox) == 1  # no link resent either
+    assert not User.objects.get(pk=user.pk).is_active
+
+
 def test_the_password_validators_apply(browser, user):
     for email in (EMAIL, "ada@example.com"):  # the same answer for an existing address
         response = sign_up(browser, email, password="12345678")
