@@ -22,8 +22,8 @@ from processes import ServerProcess, StartError, free_port
 
 LIGHTHOUSE = BENCH / "lighthouse"
 PASSWORD = "bench-web-password-1"
-PUBLIC = ["/login"]
-SIGNED_IN = ["/", "/requests"]  # the home page and the example app's list
+PUBLIC = ["/login", "/forgot-password"]
+SIGNED_IN = ["/", "/requests", "/settings"]  # home, the example app's list, settings
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 95}
 
 

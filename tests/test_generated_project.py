@@ -47,6 +47,19 @@ def test_make_e2e(installed):
     assert not (project / "e2e" / "artifacts" / "server-logs").exists()
 
 
+@pytest.mark.parametrize("installed", ["custom"], indirect=True)
+def test_open_signup_end_to_end(installed):
+    """Only a bake with signup=open has sign-up: its end-to-end test, in Chromium with the
+    suite's SMTP server (the rest of the e2e suite runs on the default bake)."""
+    project, name = installed
+    assert answers(name)["signup"] == "open"
+    output = run(
+        ["uv", "run", "--locked", "--project", "../backend", "pytest", "test_signup.py"],
+        project / "e2e",
+    )
+    assert re.search(r"^=+ \d+ passed", output, re.MULTILINE), output
+
+
 PRINT_BACKENDS = """
 from django.conf import settings
 from django.db import connection
