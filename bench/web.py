@@ -113,10 +113,10 @@ def main() -> int:
             api.stop()
 
     print(f"\nLighthouse {args.preset}, Debian's Chromium, production build:")
-    print(f"  {'page':<12} {'performance':>11} {'accessibility':>13} {'best practices':>14}")
+    print(f"  {'page':<18} {'performance':>11} {'accessibility':>13} {'best practices':>14}")
     for page, result in results.items():
         print(
-            f"  {page:<12} {result['performance']:>11} {result['accessibility']:>13}"
+            f"  {page:<18} {result['performance']:>11} {result['accessibility']:>13}"
             f" {result['best-practices']:>14}"
         )
         for failure in result["failed"]:
