@@ -47,13 +47,14 @@ def assert_refused(response, code):
     assert response.json()["detail"]
 
 
-def test_the_link_goes_to_the_new_address(signed_in, user):
+def test_the_link_goes_to_the_new_address(settings, signed_in, user):
+    settings.WEB_ORIGINS = ["https://portal.example.com"]
     response = ask(signed_in, " Ada.New@Example.com ")
     assert response.status_code == 202
     (message,) = mail.outbox
     assert message.to == [NEW]
-    assert "http://localhost:3000/confirm-email?token=" in message.body
-    assert "http://localhost:3000/confirm-email?token=" in message.alternatives[0][0]
+    assert "https://portal.example.com/confirm-email?token=" in message.body
+    assert "https://portal.example.com/confirm-email?token=" in message.alternatives[0][0]
     assert "ada@example.com" in message.body
     user.refresh_from_db()
     assert user.email == "ada@example.com"  # not before the link is opened

@@ -49,7 +49,8 @@ def assert_refused(response, code):
     assert response.json()["detail"]
 
 
-def test_signing_up_makes_an_inactive_account_and_mails_the_link(browser):
+def test_signing_up_makes_an_inactive_account_and_mails_the_link(settings, browser):
+    settings.WEB_ORIGINS = ["https://portal.example.com"]
     response = sign_up(browser, " New@Example.com ")
     assert response.status_code == 202
     user = User.objects.get(email=EMAIL)
@@ -58,8 +59,8 @@ def test_signing_up_makes_an_inactive_account_and_mails_the_link(browser):
     assert user.check_password(PASSWORD)
     (message,) = mail.outbox
     assert message.to == [EMAIL]
-    assert "http://localhost:3000/verify-email?token=" in message.body
-    assert "http://localhost:3000/verify-email?token=" in message.alternatives[0][0]
+    assert "https://portal.example.com/verify-email?token=" in message.body
+    assert "https://portal.example.com/verify-email?token=" in message.alternatives[0][0]
     assert "3 days" in message.body
 
 
@@ -108,14 +109,15 @@ def test_a_link_does_not_bring_back_a_deactivated_account(token, browser):
     assert not User.objects.get(email=EMAIL).is_active
 
 
-def test_an_existing_address_gets_the_same_answer_and_a_mail_instead(browser, user):
+def test_an_existing_address_gets_the_same_answer_and_a_mail_instead(settings, browser, user):
+    settings.WEB_ORIGINS = ["https://portal.example.com"]
     new, existing = sign_up(browser), sign_up(browser, "ADA@example.com", "another passphrase 1")
     assert new.status_code == existing.status_code == 202
     assert new.json() == existing.json()
     assert [m.to for m in mail.outbox] == [[EMAIL], ["ada@example.com"]]
     notice = mail.outbox[1]
     assert "already has an account" in notice.body
-    assert "http://localhost:3000/forgot-password" in notice.body
+    assert "https://portal.example.com/forgot-password" in notice.body
     assert "/verify-email" not in notice.body
     user.refresh_from_db()
     assert user.check_password(PASSWORD) and user.name == "Ada Lovelace"  # untouched
