@@ -10,14 +10,13 @@ bake's SQLite database, seeded with the demo's users and support requests.
 import argparse
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import BENCH, log
-from bench.stack import bake
+from bench.stack import bake, server_env
 from processes import ServerProcess, StartError, free_port
 
 LIGHTHOUSE = BENCH / "lighthouse"
@@ -35,22 +34,15 @@ def run(command: list, cwd: Path, env: dict | None = None) -> str:
 
 
 def api_env(project: Path, web_port: int) -> dict:
-    return {
-        "PATH": f"{project / 'backend' / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "HOME": os.environ.get("HOME", "/root"),
-        "LANG": "C.UTF-8",
-        "DJANGO_DEBUG": "0",
-        "LOCAL_TRIAL": "1",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "COOKIE_SECURE": "0",
-        "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
-        "WEB_ORIGIN": f"http://localhost:{web_port}",
-        "EMAIL_URL": "smtp://127.0.0.1:9",  # no mail is sent while measuring
-        "NUM_PROXIES": "0",
-        "DATABASE_URL": f"sqlite:///{project / 'backend' / 'bench-web.sqlite3'}",
-    }
+    """The benchmark's production settings over http on this machine (bench/stack.py), with
+    the bake's own virtualenv, the web client's origin and a database of its own."""
+    env = server_env(redis=False)
+    env.update(
+        PATH=f"{project / 'backend' / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
+        WEB_ORIGIN=f"http://localhost:{web_port}",
+        DATABASE_URL=f"sqlite:///{project / 'backend' / 'bench-web.sqlite3'}",
+    )
+    return env
 
 
 def main() -> int:
