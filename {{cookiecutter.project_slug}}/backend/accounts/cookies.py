@@ -2,6 +2,8 @@
 
 Both cookies are HttpOnly (no JavaScript can read them) and SameSite=Lax. The refresh cookie
 is scoped to /api/auth/ so it travels only to the auth endpoints, never to the rest of the API.
+Between a password and its second step, the browser holds only the `mfa` cookie (HttpOnly,
+/api/auth/, a few minutes): it names the sign-in in progress and signs nobody in.
 
 Over https their names carry the prefixes the browser enforces, so that no other site on the
 domain (a subdomain, a sibling app) can set or overwrite them: `__Host-access` (Secure, Path=/,
@@ -19,6 +21,7 @@ from .tokens import TokenPair, verified_session_id
 
 ACCESS_COOKIE_PATH = "/"
 REFRESH_COOKIE_PATH = "/api/auth/"
+CHALLENGE_COOKIE_PATH = "/api/auth/"
 
 
 def access_cookie() -> str:
@@ -27,6 +30,10 @@ def access_cookie() -> str:
 
 def refresh_cookie() -> str:
     return _name("refresh", REFRESH_COOKIE_PATH)
+
+
+def challenge_cookie() -> str:
+    return _name("mfa", CHALLENGE_COOKIE_PATH)
 
 
 def _name(name: str, path: str) -> str:
@@ -70,6 +77,26 @@ def clear_auth_cookies(response) -> None:
         (refresh_cookie(), REFRESH_COOKIE_PATH),
     ):
         response.delete_cookie(name, path=path, domain=policy["domain"], samesite="Lax")
+
+
+def set_challenge_cookie(response, value: str, max_age: int) -> None:
+    """The second step's cookie: the sign-in waiting for a code or a passkey."""
+    response.set_cookie(
+        challenge_cookie(), value, max_age=max_age, path=CHALLENGE_COOKIE_PATH, **_policy()
+    )
+
+
+def clear_challenge_cookie(response) -> None:
+    response.delete_cookie(
+        challenge_cookie(),
+        path=CHALLENGE_COOKIE_PATH,
+        domain=settings.COOKIE_DOMAIN,
+        samesite="Lax",
+    )
+
+
+def challenge_of(request) -> str | None:
+    return request.COOKIES.get(challenge_cookie()) or None
 
 
 def access_token_of(request) -> str | None:

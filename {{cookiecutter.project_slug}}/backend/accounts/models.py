@@ -1,4 +1,6 @@
-"""Who the user is (User) and where they are signed in (DeviceSession)."""
+"""Who the user is (User), where they are signed in (DeviceSession), the invitations that bring
+users in, their second factors (TOTPDevice, RecoveryCode, Passkey), the challenges of a sign-in
+in progress (AuthChallenge) and what they can read of their account's history (SecurityEvent)."""
 
 import uuid
 from datetime import timedelta
@@ -63,6 +65,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # An open sign-up (signup=open) waiting for its address to be confirmed: only such an account
     # can be activated by the link mailed to it, never one staff deactivated.
     verification_pending = models.BooleanField(default=False)
+    # Whether signing in with the password takes a second step: a confirmed authenticator app or
+    # a passkey. Kept by accounts/two_factor.py (sync_two_factor) so that authentication, which
+    # loads the user anyway, can apply the policy (TWO_FACTOR_REQUIRED_ROLES) without a query.
+    two_factor_enabled = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -165,6 +171,9 @@ class DeviceSession(models.Model):
     user_agent = models.CharField(max_length=512, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When the user last proved who they are on this device (password, code or passkey): the
+    # sensitive actions want it within REAUTH_WINDOW (accounts/step_up.py).
+    authenticated_at = models.DateTimeField(default=timezone.now)
 
     objects = DeviceSessionQuerySet.as_manager()
 
@@ -250,3 +259,109 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return self.Status.EXPIRED
         return self.Status.PENDING
+
+
+class TOTPDevice(models.Model):
+    """The user's authenticator app (RFC 6238, 30-second steps, 6 digits): accounts/totp.py.
+    Unconfirmed while enrolling; only a confirmed one is asked for at sign-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp"
+    )
+    secret = models.CharField(max_length=64)  # base32
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The time step of the last code accepted: no code of that step or before works again.
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Authenticator app of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the second factor; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "digest"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (accounts/passkeys.py): signs in by itself, or is the second step
+    after a password."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(
+        max_length=1400, unique=True
+    )  # base64url, as WebAuthn sends it
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+
+class AuthChallenge(models.Model):
+    """Something a client must hand back once, soon, to finish a step: the second step of a
+    sign-in (its token is in a short-lived httpOnly cookie, or the token flow's body), or a
+    WebAuthn challenge. Only the SHA-256 of the value is stored; it is deleted when used."""
+
+    class Purpose(models.TextChoices):
+        SECOND_FACTOR = "second_factor", "Second step of a sign-in"
+        PASSKEY_REGISTRATION = "passkey_registration", "Passkey registration"
+        PASSKEY_AUTHENTICATION = "passkey_authentication", "Passkey authentication"
+
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} for {self.user or 'anyone'}"
+
+
+class SecurityEvent(models.Model):
+    """One entry of a user's security log, as they (and staff) read it: accounts/security_log.py
+    writes the events its USER_EVENTS lists."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events"
+    )
+    event = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    session_id = models.UUIDField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.user})"

@@ -12,16 +12,24 @@ from .models import USER_CLAIMS, DeviceSession, User
 from .rotation import rotate
 from .sign_in import sign_in, sign_out
 from .tokens import TokenPair
+from .two_factor import setup_required
 
 # Long enough for any passphrase; short enough that hashing it costs nothing.
 MAX_PASSWORD_LENGTH = 4096
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # Not claims: read from the user at each answer. The web client sends a user who must add a
+    # second factor (TWO_FACTOR_REQUIRED_ROLES) to do so before anything else.
+    two_factor_setup_required = serializers.SerializerMethodField()
+
     class Meta:
         model = User
-        fields = ["id", *USER_CLAIMS]
+        fields = ["id", *USER_CLAIMS, "two_factor_enabled", "two_factor_setup_required"]
         read_only_fields = fields
+
+    def get_two_factor_setup_required(self, user) -> bool:
+        return setup_required(user)
 
 
 class DeviceSessionSerializer(serializers.ModelSerializer):

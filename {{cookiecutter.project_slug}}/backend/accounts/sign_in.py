@@ -42,14 +42,14 @@ def sign_in(request, email: str, password: str) -> tuple[User, TokenPair]:
     return user, tokens
 
 
-def sign_in_after(request, user: User, event: str) -> TokenPair:
+def sign_in_after(request, user: User, event: str, **log_fields) -> TokenPair:
     """The tokens of a new device session for `user`, who has just proved who they are another
     way than with their password here: an invitation accepted, a password reset or changed, an
-    address verified. Logged as `event`."""
+    address verified, a passkey, a password and its second step. Logged as `event`."""
     session = start_session(user, request)
     update_last_login(None, user)
     tokens = issue_tokens(session)
-    security_log.info(event, request, user=user.pk, session=session.pk)
+    security_log.info(event, request, user=user.pk, session=session.pk, **log_fields)
     return tokens
 
 

@@ -6,6 +6,7 @@ first when present; variables already set in the real environment win over it.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +95,19 @@ EMAIL_CHANGE_LIFETIME = env_int("EMAIL_CHANGE_LIFETIME", 86400)
 # How long the link that confirms a new account's address works, in seconds.  # signup
 SIGNUP_VERIFICATION_LIFETIME = env_int("SIGNUP_VERIFICATION_LIFETIME", 3 * 86400)  # signup
 
+# Two-factor sign-in (accounts/two_factor.py, accounts/passkeys.py; README "Two-factor sign-in").
+# The roles whose users must have a second factor (an authenticator app or a passkey): until
+# they add one, they can do nothing but add one. Comma-separated; empty: nobody must.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", "staff,admin")
+# How long, in seconds, the second step of a sign-in may take after the password.
+SECOND_FACTOR_LIFETIME = env_int("SECOND_FACTOR_LIFETIME", 300)
+# Wrong codes one second step accepts before the password must be given again.
+SECOND_FACTOR_MAX_FAILURES = env_int("SECOND_FACTOR_MAX_FAILURES", 5)
+# Step-up (accounts/step_up.py): the sensitive actions (password, email, two-factor, passkeys,
+# recovery codes, "log out everywhere") want a password, code or passkey given on this device
+# within this many seconds.
+REAUTH_WINDOW = env_int("REAUTH_WINDOW", 300)
+
 # Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
 # IP (login throttling, device sessions, the security log; DRF's NUM_PROXIES below). 0: the
 # socket's address, never the header. Required with DEBUG off (system check accounts.E002):
@@ -108,6 +122,12 @@ LOCAL_TRIAL = env_bool("LOCAL_TRIAL", False)
 # With DEBUG off, credentialed CORS and CSRF trust only what was set on purpose.
 if not DEBUG and (problem := untrusted_web_origin(WEB_ORIGINS, local_trial=LOCAL_TRIAL)):
     raise ImproperlyConfigured(problem)
+
+# Passkeys (WebAuthn, accounts/passkeys.py): the relying party is the web client's site, the
+# host of the first WEB_ORIGIN unless set; only the WEB_ORIGIN origins may use them.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or (
+    urlsplit(WEB_ORIGINS[0]).hostname if WEB_ORIGINS else "localhost"
+)
 
 # The cookies (accounts/cookies.py for the tokens'; the CSRF and admin session cookies below
 # follow the same rules): Secure and with prefixed names, and on which domain (None: the API's
