@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import invitation_views, passwords, views
+from .passkey_views import PasskeyLoginOptionsView, PasskeyLoginView
 from .signup import SignupResendView, SignupVerifyView, SignupView  # signup
 
 urlpatterns = [
@@ -14,6 +15,9 @@ urlpatterns = [
     path("session/", views.SessionStateView.as_view(), name="auth-session-state"),
     path("sessions/", views.SessionListView.as_view(), name="auth-sessions"),
     path("sessions/<uuid:pk>/", views.SessionDetailView.as_view(), name="auth-session"),
+    # Passkeys: sign in, or confirm it's you (passkey_views.py).
+    path("passkeys/options/", PasskeyLoginOptionsView.as_view(), name="auth-passkey-options"),
+    path("passkeys/login/", PasskeyLoginView.as_view(), name="auth-passkey-login"),
     # Accounts: password reset, sign-up.
     path(
         "password-reset/",
