@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 
 from . import mail, schema, security_log
 from .cookies import clear_auth_cookies
-from .models import DeviceSession, Invitation, User
+from .models import DeviceSession, Invitation, SecurityEvent, User
 from .passwords import validated_password
 from .serializers import MAX_PASSWORD_LENGTH, UserSerializer, expiry_data
 from .sign_in import sign_in_after
+from .step_up import require_recent_auth
 from .throttles import LoginAttempt
 from .views import with_cookies
 
@@ -29,9 +30,9 @@ THROTTLED = OpenApiResponse(schema.DetailSerializer, "Too many wrong passwords: 
 CLOSED_EMAIL_DOMAIN = "closed.invalid"
 
 
-def password_field():
+def password_field(**kwargs):
     return serializers.CharField(
-        max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False, write_only=True
+        max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False, write_only=True, **kwargs
     )
 
 
@@ -70,12 +71,17 @@ class PasswordChangeSerializer(serializers.Serializer):
 class PasswordChangeView(APIView):
     @extend_schema(
         request=PasswordChangeSerializer,
-        responses={200: schema.LoginResponseSerializer, 429: THROTTLED},
+        responses={
+            200: schema.LoginResponseSerializer,
+            429: THROTTLED,
+        },
     )
     def post(self, request):
         """Change your password: every other device is signed out, this one gets a new session
         (cookies, as login), and a notice goes to your address. A wrong current password: 400 on
-        `current_password`; a new one Django's validators refuse: 400 on `new_password`."""
+        `current_password`; a new one Django's validators refuse: 400 on `new_password`.
+        Step-up: 403 `reauth_required` unless you proved who you are on this device lately."""
+        require_recent_auth(request)
         body = PasswordChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         check_current_password(request, body.validated_data["current_password"], "current_password")
@@ -115,8 +121,9 @@ class CloseAccountView(APIView):
 def close_account(user: User) -> None:
     """Deactivate `user` and erase what identifies them: the name, the address (a placeholder
     that receives no mail, so the real one can be invited or sign up again), the password, the
-    device sessions (IP addresses, browsers) and the address on their accepted invitation. The
-    row stays, so what they wrote keeps its author (shown as the placeholder)."""
+    device sessions and the security log (IP addresses, browsers) and the address on their
+    accepted invitation. The row stays, so what they wrote keeps its author (shown as the
+    placeholder)."""
     with transaction.atomic():
         user.name = ""
         user.email = f"closed-{user.pk}-{secrets.token_hex(4)}@{CLOSED_EMAIL_DOMAIN}"
@@ -125,4 +132,5 @@ def close_account(user: User) -> None:
         user.set_unusable_password()
         user.save()  # revokes every session (User.save)
         DeviceSession.objects.filter(user=user).delete()
+        SecurityEvent.objects.filter(user=user).delete()  # IP addresses, browsers again
         Invitation.objects.filter(user=user).update(email=user.email, name="")

@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -6,12 +7,24 @@ from rest_framework.exceptions import Throttled
 
 from . import invitations, security_log
 from .models import DeviceSession, Invitation, User
-from .throttles import LoginAttempt, LoginIPThrottle
+from .throttles import CodeAttempt, LoginAttempt, LoginIPThrottle
+from .totp import accept_second_factor
+from .two_factor import reset_two_factor, setup_required
 
 
 class ThrottledAdminLoginForm(AdminAuthenticationForm):
     """The admin's sign-in counts against the API's login throttle (accounts/throttles.py):
-    the same counters, so neither door is a way round the other."""
+    the same counters, so neither door is a way round the other. And it honours two-factor as
+    the API does: a user with a second factor gives a code (authenticator app or recovery code:
+    passkeys are for the web client), and one the policy covers who has none yet is refused."""
+
+    code = forms.CharField(
+        label="Two-factor code",
+        required=False,
+        max_length=64,
+        help_text="From your authenticator app, or a recovery code. Only if two-factor is on.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     def clean(self):
         email = self.cleaned_data.get("username")
@@ -39,8 +52,37 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
             )
             raise
         attempt.succeeded()
+        self.check_second_factor(self.get_user())
         security_log.info("login", self.request, user=self.get_user().pk, via="admin")
         return cleaned
+
+    def check_second_factor(self, user: User) -> None:
+        if setup_required(user):
+            raise ValidationError(
+                "Your role requires two-factor authentication: set it up in the portal first.",
+                code="two_factor_setup_required",
+            )
+        if not user.two_factor_enabled:
+            return
+        code = self.cleaned_data.get("code") or ""
+        attempt = CodeAttempt(self.request, user.email)
+        try:
+            attempt.begin()
+        except Throttled as exc:
+            raise ValidationError(
+                "Too many wrong codes; try again in %(wait)s seconds.",
+                code="throttled",
+                params={"wait": exc.wait or 1},
+            ) from None
+        method = accept_second_factor(user, code) if code else None
+        if method is None:
+            security_log.warning("second_factor_failed", self.request, user=user.pk, via="admin")
+            raise ValidationError(
+                "Enter a valid two-factor code (or a recovery code).", code="second_factor"
+            )
+        attempt.succeeded()
+        if method == "recovery_code":
+            security_log.warning("recovery_code_used", self.request, user=user.pk, via="admin")
 
 
 admin.site.login_form = ThrottledAdminLoginForm
@@ -55,6 +97,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["name", "role"]}),
+        ("Two-factor", {"fields": ["two_factor_enabled"]}),
         (
             "Permissions",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -64,6 +107,16 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]})
     ]
+    readonly_fields = ["two_factor_enabled"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor (remove app, recovery codes and passkeys)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            reset_two_factor(user, request, by=request.user.pk)
+        self.message_user(
+            request, f"Two-factor reset for {queryset.count()} user(s).", messages.SUCCESS
+        )
 
 
 @admin.register(DeviceSession)

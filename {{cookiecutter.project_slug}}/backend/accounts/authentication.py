@@ -8,6 +8,9 @@
 Either way the token's device session must still be active (not revoked, not past its
 absolute cap): the user is loaded in one query joined with it, so logout and revocation take
 effect within seconds, not when the access token expires. Each process remembers an accepted token for those few seconds (auth_cache.py).
+
+A user whose role requires two-factor and who has none yet may only use the views that let
+them add one (two_factor.enforce_policy): 403 `two_factor_setup_required` elsewhere.
 """
 
 from django.core.exceptions import ValidationError
@@ -20,6 +23,7 @@ from rest_framework_simplejwt.settings import api_settings
 from . import auth_cache
 from .cookies import access_token_of
 from .tokens import SESSION_ID_CLAIM
+from .two_factor import enforce_policy
 
 
 def enforce_csrf(request) -> None:
@@ -32,6 +36,7 @@ class CookieOrBearerAuthentication(JWTAuthentication):
         header = self.get_header(request)
         if header is not None and (raw := self.get_raw_token(header)) is not None:
             token, user = auth_cache.authenticated(raw, self.check)
+            enforce_policy(request, user)
             return user, token
 
         raw = access_token_of(request)
@@ -39,6 +44,7 @@ class CookieOrBearerAuthentication(JWTAuthentication):
             return None
         token, user = auth_cache.authenticated(raw.encode(), self.check)
         enforce_csrf(request)
+        enforce_policy(request, user)
         return user, token
 
     def check(self, raw_token: bytes):

@@ -24,6 +24,7 @@ from .exceptions import LinkRefused
 from .mail import duration_text
 from .models import User, normalize_email
 from .serializers import MAX_PASSWORD_LENGTH, UserSerializer
+from .step_up import require_recent_auth
 from .throttles import AccountAddressThrottle, AccountIPThrottle
 
 SALT = "accounts.email_change"
@@ -125,7 +126,9 @@ class EmailChangeView(APIView):
     def post(self, request):
         """Ask to change the account's address (the password confirms it is you): a link goes to
         the new address, which changes once the link is opened. The answer is the same whether
-        or not another account uses the new address (which then gets no mail)."""
+        or not another account uses the new address (which then gets no mail). Step-up: 403
+        `reauth_required` unless you proved who you are on this device lately."""
+        require_recent_auth(request)
         body = EmailChangeSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         request_change(request.user, body.validated_data["new_email"])

@@ -132,12 +132,18 @@ class PasswordResetConfirmView(CookieFlowView):
 
     @extend_schema(
         request=PasswordResetConfirmSerializer,
-        responses={200: schema.LoginResponseSerializer, 429: schema.DetailSerializer},
+        responses={
+            200: schema.LoginResponseSerializer,
+            202: schema.DetailSerializer,
+            429: schema.DetailSerializer,
+        },
     )
     def post(self, request):
         """Set a new password with the link's uid and token: every session of the user ends,
-        and this browser is signed in (cookies, as login). A link that is invalid, used or
-        expired: 400 with code `reset_link_invalid`."""
+        and this browser is signed in (cookies, as login). A user with two-factor on is not:
+        202 `sign_in_required`, they sign in with the new password and their second factor (a
+        mailbox alone must not get past it). A link that is invalid, used or expired: 400 with
+        code `reset_link_invalid`."""
         body = PasswordResetConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -145,5 +151,14 @@ class PasswordResetConfirmView(CookieFlowView):
             user = user_of_link(data["uid"], data["token"])
             user.set_password(validated_password(data["new_password"], user))
             user.save()  # revokes every session of the user (User.save)
+            if user.two_factor_enabled:
+                security_log.info("password_reset", request, user=user.pk)
+                return Response(
+                    {
+                        "detail": "Your password is changed: sign in with it.",
+                        "code": "sign_in_required",
+                    },
+                    status=status.HTTP_202_ACCEPTED,
+                )
             tokens = sign_in_after(request, user, "password_reset")
         return signed_in_response(request, user, tokens)

@@ -37,6 +37,19 @@ class TokenObtainResponseSerializer(TokenPairSerializer):
     user = UserSerializer()
 
 
+class SecondFactorRequiredSerializer(serializers.Serializer):
+    second_factor_required = serializers.BooleanField()
+    methods = serializers.ListField(
+        child=serializers.ChoiceField(["totp", "recovery_code", "passkey"]),
+        help_text="How this user can finish signing in.",
+    )
+    expires_in = serializers.IntegerField(help_text="Seconds left to finish.")
+
+
+class TokenSecondFactorRequiredSerializer(SecondFactorRequiredSerializer):
+    challenge = serializers.CharField(help_text="For token/second-factor/, with the code.")
+
+
 class SessionStateSerializer(serializers.Serializer):
     user = UserSerializer(
         allow_null=True, help_text="Who the access cookie signs in; null if nobody."

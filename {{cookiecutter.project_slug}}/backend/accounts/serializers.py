@@ -8,9 +8,10 @@ rotation rotation.py's, the same for the browser's cookie views (views.py).
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import PasswordField
 
+from . import second_factor
 from .models import USER_CLAIMS, DeviceSession, User
 from .rotation import rotate
-from .sign_in import sign_in, sign_out
+from .sign_in import check_credentials, sign_in_after, sign_out
 from .tokens import TokenPair
 from .two_factor import setup_required
 
@@ -69,11 +70,35 @@ class CredentialsSerializer(serializers.Serializer):
 
 
 class TokenObtainSerializer(CredentialsSerializer):
-    """Email and password in; a new device session, its tokens and the user out."""
+    """Email and password in; a new device session, its tokens and the user out. Or, with
+    two-factor on, the challenge to answer with a code (TokenSecondFactorSerializer)."""
 
     def validate(self, attrs):
-        user, tokens = sign_in(self.context["request"], attrs["email"], attrs["password"])
-        return {**token_data(tokens), "user": UserSerializer(user).data}
+        request = self.context["request"]
+        user = check_credentials(request, attrs["email"], attrs["password"])
+        if second_factor.needs_second_factor(user):
+            body = second_factor.challenge_body(user, passkeys=False)
+            return {**body, "challenge": second_factor.start(user)}
+        return signed_in_data(sign_in_after(request, user, "login", method="password"), user)
+
+
+def signed_in_data(tokens: TokenPair, user: User) -> dict:
+    return {**token_data(tokens), "user": UserSerializer(user).data}
+
+
+class SecondFactorSerializer(serializers.Serializer):
+    """A code from the authenticator app (6 digits) or a recovery code."""
+
+    code = serializers.CharField(max_length=64, write_only=True)
+
+
+class TokenSecondFactorSerializer(SecondFactorSerializer):
+    challenge = serializers.CharField(max_length=200, write_only=True)
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        user, method = second_factor.complete(request, attrs["challenge"], attrs["code"])
+        return signed_in_data(sign_in_after(request, user, "login", method=method), user)
 
 
 class TokenRefreshSerializer(serializers.Serializer):

@@ -17,12 +17,14 @@ from .tokens import SessionRefreshToken, TokenPair, issue_tokens
 NO_ACTIVE_ACCOUNT = gettext_lazy("No active account found with the given credentials")
 
 
-def sign_in(request, email: str, password: str) -> tuple[User, TokenPair]:
-    """The user, and the tokens of the new device session their sign-in starts.
+def check_credentials(request, email: str, password: str) -> User:
+    """The active user whose email and password these are; the first step of a sign-in (the
+    second, for a user with two-factor on, is second_factor.py's).
 
     Throttled (429) while a backoff holds for this account and client (throttles.py), checked
     before the password; AuthenticationFailed (401, code "no_active_account") for a wrong
-    password, an unknown email or an inactive user. Both are logged, with a digest of the email.
+    password, an unknown email or an inactive user. Both are logged, with a digest of the email;
+    a failure also with the account's id when the address is an account's (its security log).
     """
     attempt = LoginAttempt(request, email)
     try:
@@ -30,16 +32,19 @@ def sign_in(request, email: str, password: str) -> tuple[User, TokenPair]:
         user = authenticate(request, email=email, password=password)
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed(NO_ACTIVE_ACCOUNT, "no_active_account")
-    except (AuthenticationFailed, Throttled) as exc:
-        event = "login_throttled" if isinstance(exc, Throttled) else "login_failed"
-        security_log.warning(event, request, email_sha256=attempt.account_digest)
+    except Throttled:
+        security_log.warning("login_throttled", request, email_sha256=attempt.account_digest)
+        raise
+    except AuthenticationFailed:
+        # The account's id, for its owner's security log: one lookup whatever the address, and
+        # the row is written after the answer (security_log.py), so the time tells nothing.
+        account = User.objects.filter(email=attempt.email).values_list("pk", flat=True).first()
+        security_log.warning(
+            "login_failed", request, email_sha256=attempt.account_digest, user=account
+        )
         raise
     attempt.succeeded()
-    session = start_session(user, request)
-    update_last_login(None, user)
-    tokens = issue_tokens(session)
-    security_log.info("login", request, user=user.pk, session=session.pk)
-    return user, tokens
+    return user
 
 
 def sign_in_after(request, user: User, event: str, **log_fields) -> TokenPair:

@@ -57,6 +57,10 @@ class LoginAttempt:
     """One sign-in attempt for `email` from the request's client: begin() before checking the
     password (it raises Throttled while a backoff holds), succeeded() after a success."""
 
+    # What is being guessed: "login" (passwords) or "code" (the second step's codes, counted on
+    # their own: giving the password again must not buy more guesses at the code).
+    kind = "login"
+
     def __init__(self, request, email: str):
         self.email = normalize_email(email)
         self.ip = client_ip(request)
@@ -65,8 +69,11 @@ class LoginAttempt:
         self.account_digest = hashlib.sha256(self.email.encode()).hexdigest()
         client = hashlib.sha256(f"{self.email}|{ident}".encode()).hexdigest()
         self.counters = [
-            (f"login-fail:client:{client}", settings.LOGIN_FAILURES_PER_CLIENT),
-            (f"login-fail:account:{self.account_digest}", settings.LOGIN_FAILURES_PER_ACCOUNT),
+            (f"{self.kind}-fail:client:{client}", settings.LOGIN_FAILURES_PER_CLIENT),
+            (
+                f"{self.kind}-fail:account:{self.account_digest}",
+                settings.LOGIN_FAILURES_PER_ACCOUNT,
+            ),
         ]
         self._known_address = None
         self._known_key = f"login-known:{self.account_digest}:{self.ip}"
@@ -92,6 +99,13 @@ class LoginAttempt:
                 or DeviceSession.objects.filter(user__email=self.email, ip_address=self.ip).exists()
             )
         return self._known_address
+
+
+class CodeAttempt(LoginAttempt):
+    """One try at a second-step code (authenticator app or recovery code) for the account at
+    `email`: the same limits and backoff as passwords, on counters of their own."""
+
+    kind = "code"
 
 
 def _count(key: str, allowed: int, *, exempt) -> None:

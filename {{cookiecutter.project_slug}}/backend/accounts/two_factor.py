@@ -6,8 +6,27 @@ one is added or removed, so that authentication can apply the policy with the us
 """
 
 from django.conf import settings
+from django.db import transaction
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
-from .models import Passkey, TOTPDevice, User
+from . import security_log
+from .models import Passkey, RecoveryCode, TOTPDevice, User
+
+
+class TwoFactorSetupRequired(APIException):
+    """403 for a user the policy covers who has no second factor yet, from every view but those
+    that let them add one (`two_factor_setup_allowed = True` on the view)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+
+    def __init__(self):
+        super().__init__(
+            {
+                "detail": "Set up two-factor authentication first.",
+                "code": "two_factor_setup_required",
+            }
+        )
 
 
 def has_second_factor(user: User) -> bool:
@@ -33,3 +52,23 @@ def two_factor_required(user: User) -> bool:
 def setup_required(user: User) -> bool:
     """The user must add a second factor before anything else."""
     return two_factor_required(user) and not user.two_factor_enabled
+
+
+def enforce_policy(request, user: User) -> None:
+    """TwoFactorSetupRequired unless the user may use the view (authentication.py calls it)."""
+    if setup_required(user):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if not getattr(view, "two_factor_setup_allowed", False):
+            raise TwoFactorSetupRequired
+
+
+def reset_two_factor(user: User, request=None, *, by=None) -> None:
+    """What an operator does for a user who lost their authenticator app and recovery codes:
+    remove every second factor (app, recovery codes, passkeys). The user signs in with the
+    password alone again (and must enrol again at once if the policy covers them)."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        Passkey.objects.filter(user=user).delete()
+        sync_two_factor(user)
+    security_log.warning("two_factor_reset", request, user=user.pk, by=by)

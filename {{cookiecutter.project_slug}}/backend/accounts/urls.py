@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, passwords, views
+from . import invitation_views, passwords, reauth_views, views
 from .passkey_views import PasskeyLoginOptionsView, PasskeyLoginView
 from .signup import SignupResendView, SignupVerifyView, SignupView  # signup
 
@@ -8,6 +8,12 @@ urlpatterns = [
     # Browser flow: tokens in httpOnly cookies only.
     path("csrf/", views.CsrfView.as_view(), name="auth-csrf"),
     path("login/", views.LoginView.as_view(), name="auth-login"),
+    path(
+        "login/second-factor/",
+        views.SecondFactorView.as_view(),
+        name="auth-login-second-factor",
+    ),
+    path("reauth/", reauth_views.ReauthView.as_view(), name="auth-reauth"),
     path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
     path("logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("logout-all/", views.LogoutAllView.as_view(), name="auth-logout-all"),
@@ -45,6 +51,11 @@ urlpatterns = [
     path("signup/resend/", SignupResendView.as_view(), name="auth-signup-resend"),  # signup
     # Token flow: JSON bodies, for mobile and CLI clients.
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
+    path(
+        "token/second-factor/",
+        views.TokenSecondFactorView.as_view(),
+        name="token-second-factor",
+    ),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("token/blacklist/", views.TokenBlacklistView.as_view(), name="token-blacklist"),
 ]

@@ -1,13 +1,15 @@
 """The auth endpoints. Thin: sign_in.py signs in and out, rotation.py exchanges refresh tokens,
 cookies.py owns the cookies, serializers.py checks input and shapes output.
 
-Browser flow, tokens only in httpOnly cookies: csrf, login, refresh, logout, logout-all, me,
-session, sessions. Token flow for mobile and CLI clients, simplejwt's views with our serializers:
-token, token/refresh, token/blacklist.
+Browser flow, tokens only in httpOnly cookies: csrf, login (and its second step,
+login/second-factor), refresh, logout, logout-all, me, session, sessions. Token flow for mobile
+and CLI clients, simplejwt's views with our serializers: token (and token/second-factor),
+token/refresh, token/blacklist. Passkeys: passkey_views.py; step-up: reauth_views.py.
 """
 
 import contextlib
 
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,14 +21,17 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from . import schema, security_log
+from . import schema, second_factor, security_log
 from .authentication import enforce_csrf
 from .cookies import (
+    challenge_of,
     clear_auth_cookies,
+    clear_challenge_cookie,
     has_auth_cookies,
     refresh_token_of,
     sessions_named_by_cookies,
     set_auth_cookies,
+    set_challenge_cookie,
 )
 from .device_sessions import revoke_all_sessions, revoke_session
 from .exceptions import RefreshRejected, TokenJustRotated
@@ -35,13 +40,16 @@ from .rotation import rotate
 from .serializers import (
     CredentialsSerializer,
     DeviceSessionSerializer,
+    SecondFactorSerializer,
     TokenBlacklistSerializer,
     TokenObtainSerializer,
     TokenRefreshSerializer,
+    TokenSecondFactorSerializer,
     UserSerializer,
     expiry_data,
 )
-from .sign_in import sign_in, sign_out
+from .sign_in import check_credentials, sign_in_after, sign_out
+from .step_up import require_recent_auth
 from .throttles import LoginIPThrottle
 from .tokens import SessionRefreshToken, TokenPair
 
@@ -104,11 +112,39 @@ def signed_in_response(request, user, tokens: TokenPair) -> Response:
 
 
 class LoginView(CookieFlowView):
-    # Per account: accounts/throttles.py's LoginAttempt, in sign_in().
+    # Per account: accounts/throttles.py's LoginAttempt, in check_credentials().
     throttle_classes = (LoginIPThrottle,)
 
     @extend_schema(
         request=CredentialsSerializer,
+        responses={
+            200: schema.LoginResponseSerializer,
+            202: schema.SecondFactorRequiredSerializer,
+            401: schema.DetailSerializer,
+            429: schema.DetailSerializer,
+        },
+    )
+    def post(self, request):
+        """Sign in; sets the `access` and `refresh` cookies. A session this browser still held
+        (someone else's on a shared computer, say) ends. With two-factor on: 202, and only the
+        `mfa` cookie, for login/second-factor/ (or a passkey sign-in) to finish."""
+        credentials = CredentialsSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        user = check_credentials(request, **credentials.validated_data)
+        if second_factor.needs_second_factor(user):
+            response = Response(second_factor.challenge_body(user), status=status.HTTP_202_ACCEPTED)
+            value = second_factor.start(user)
+            set_challenge_cookie(response, value, settings.SECOND_FACTOR_LIFETIME)
+            return response
+        tokens = sign_in_after(request, user, "login", method="password")
+        return signed_in_response(request, user, tokens)
+
+
+class SecondFactorView(CookieFlowView):
+    throttle_classes = (LoginIPThrottle,)
+
+    @extend_schema(
+        request=SecondFactorSerializer,
         responses={
             200: schema.LoginResponseSerializer,
             401: schema.DetailSerializer,
@@ -116,12 +152,24 @@ class LoginView(CookieFlowView):
         },
     )
     def post(self, request):
-        """Sign in; sets the `access` and `refresh` cookies. A session this browser still held
-        (someone else's on a shared computer, say) ends."""
-        credentials = CredentialsSerializer(data=request.data)
-        credentials.is_valid(raise_exception=True)
-        user, tokens = sign_in(request, **credentials.validated_data)
-        return signed_in_response(request, user, tokens)
+        """The second step of a sign-in: a code from the authenticator app, or a recovery code,
+        with the `mfa` cookie login set. Signs in as login does. A wrong code: 400 on `code`;
+        no sign-in waiting (expired, done, too many wrong codes): 401 `second_factor_expired`."""
+        body = SecondFactorSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user, method = second_factor.complete(
+            request, challenge_of(request), body.validated_data["code"]
+        )
+        tokens = sign_in_after(request, user, "login", method=method)
+        response = signed_in_response(request, user, tokens)
+        clear_challenge_cookie(response)
+        return response
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, second_factor.SecondFactorExpired):
+            clear_challenge_cookie(response)
+        return response
 
 
 class RefreshView(CookieFlowView):
@@ -175,9 +223,16 @@ class LogoutView(CredentialsView):
 
 
 class LogoutAllView(APIView):
-    @extend_schema(request=None, responses={200: schema.DetailSerializer, 401: UNAUTHORIZED})
+    two_factor_setup_allowed = True
+
+    @extend_schema(
+        request=None,
+        responses={200: schema.DetailSerializer, 401: UNAUTHORIZED},
+    )
     def post(self, request):
-        """End every device session of the user, this one included."""
+        """End every device session of the user, this one included. Step-up: 403
+        `reauth_required` unless the user proved who they are here lately."""
+        require_recent_auth(request)
         count = revoke_all_sessions(request.user)
         security_log.info("logout_everywhere", request, user=request.user.pk, sessions=count)
         response = Response({"detail": f"Signed out of {count} session(s)."})
@@ -186,6 +241,8 @@ class LogoutAllView(APIView):
 
 
 class MeView(APIView):
+    two_factor_setup_allowed = True
+
     @extend_schema(responses={200: UserSerializer, 401: UNAUTHORIZED})
     def get(self, request):
         return Response(UserSerializer(request.user).data)
@@ -193,6 +250,7 @@ class MeView(APIView):
 
 class SessionStateView(APIView):
     permission_classes = (AllowAny,)
+    two_factor_setup_allowed = True
 
     def perform_authentication(self, request):
         pass  # in get(): refused credentials mean "nobody", not a 401
@@ -216,6 +274,8 @@ class SessionStateView(APIView):
 
 
 class SessionListView(APIView):
+    two_factor_setup_allowed = True
+
     @extend_schema(responses={200: DeviceSessionSerializer(many=True), 401: UNAUTHORIZED})
     def get(self, request):
         """The user's active device sessions, most recently used first."""
@@ -225,6 +285,8 @@ class SessionListView(APIView):
 
 
 class SessionDetailView(APIView):
+    two_factor_setup_allowed = True
+
     @extend_schema(responses={204: None, 401: UNAUTHORIZED, 404: schema.DetailSerializer})
     def delete(self, request, pk):
         """Revoke one of the user's sessions (sign that device out)."""
@@ -243,12 +305,36 @@ class SessionDetailView(APIView):
 @extend_schema(
     responses={
         200: schema.TokenObtainResponseSerializer,
+        202: schema.TokenSecondFactorRequiredSerializer,
         401: schema.DetailSerializer,
         429: schema.DetailSerializer,
     }
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
+    """Email and password in; tokens out. With two-factor on: 202 and a `challenge` for
+    token/second-factor/."""
+
     serializer_class = TokenObtainSerializer
+    throttle_classes = (LoginIPThrottle,)
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.data.get("second_factor_required"):
+            response.status_code = status.HTTP_202_ACCEPTED
+        return response
+
+
+@extend_schema(
+    responses={
+        200: schema.TokenObtainResponseSerializer,
+        401: schema.DetailSerializer,
+        429: schema.DetailSerializer,
+    }
+)
+class TokenSecondFactorView(jwt_views.TokenViewBase):
+    """The token flow's second step: the `challenge` token/ answered and a code."""
+
+    serializer_class = TokenSecondFactorSerializer
     throttle_classes = (LoginIPThrottle,)
 
 

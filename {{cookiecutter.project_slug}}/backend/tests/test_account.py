@@ -33,6 +33,8 @@ def test_change_the_name_and_see_it_in_the_next_access_token(signed_in, user):
         "email": "ada@example.com",
         "name": "Ada King",
         "role": "client",
+        "two_factor_enabled": False,
+        "two_factor_setup_required": False,
     }
     user.refresh_from_db()
     assert user.name == "Ada King"

@@ -12,7 +12,14 @@ def test_login_sets_httponly_cookies_and_returns_no_token(browser, user):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["user"] == {"id": user.id, "email": user.email, "name": user.name, "role": "client"}
+    assert body["user"] == {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": "client",
+        "two_factor_enabled": False,
+        "two_factor_setup_required": False,
+    }
     assert set(body) == {"user", "access_expires_at", "refresh_expires_at", "access_expires_in"}
     assert body["access_expires_in"] == pytest.approx(settings.JWT_ACCESS_TOKEN_LIFETIME, abs=2)
     assert response.cookies["access"].value not in response.content.decode()

@@ -20,6 +20,8 @@ def test_me_with_the_access_cookie(signed_in, user):
         "email": user.email,
         "name": user.name,
         "role": "client",
+        "two_factor_enabled": False,
+        "two_factor_setup_required": False,
     }
 
 

@@ -51,6 +51,13 @@ def test_a_bearer_token_signs_in_too(user):
     client = make_client()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {obtain_pair()['access']}")
     assert client.get(SESSION).json() == {
-        "user": {"id": user.id, "email": user.email, "name": user.name, "role": "client"},
+        "user": {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": "client",
+            "two_factor_enabled": False,
+            "two_factor_setup_required": False,
+        },
         "refreshable": False,
     }
