@@ -107,6 +107,9 @@ SECOND_FACTOR_MAX_FAILURES = env_int("SECOND_FACTOR_MAX_FAILURES", 5)
 # recovery codes, "log out everywhere") want a password, code or passkey given on this device
 # within this many seconds.
 REAUTH_WINDOW = env_int("REAUTH_WINDOW", 300)
+# The security log users read (accounts/security_events.py): `manage.py flushexpired` deletes
+# events older than this many days (0: never). Closing an account erases its events at once.
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 180)
 
 # Number of reverse proxies in front of the API whose X-Forwarded-For is trusted for the client
 # IP (login throttling, device sessions, the security log; DRF's NUM_PROXIES below). 0: the

@@ -23,6 +23,16 @@ def flush(*args) -> str:
     return out.getvalue()
 
 
+def deleted(tokens: int, sessions: int) -> str:
+    """flushexpired's report, with no security log event old enough to go (test_security_events
+    tests those)."""
+    days = settings.SECURITY_LOG_RETENTION_DAYS
+    return (
+        f"Deleted {tokens} expired refresh token(s) and {sessions} ended device session(s).\n"
+        f"Deleted 0 security event(s) older than {days} day(s).\n"
+    )
+
+
 def outstanding(user, jti: str, expires_in: timedelta, blacklisted=False) -> OutstandingToken:
     now = timezone.now()
     token = OutstandingToken.objects.create(
@@ -51,7 +61,7 @@ def test_expired_tokens_go_with_their_blacklist_rows_and_live_ones_stay(user):
     outstanding(user, "live", hour)
     outstanding(user, "live-rotated", hour, blacklisted=True)
 
-    assert flush() == "Deleted 2 expired refresh token(s) and 0 ended device session(s).\n"
+    assert flush() == deleted(2, 0)
 
     assert set(OutstandingToken.objects.values_list("jti", flat=True)) == {"live", "live-rotated"}
     # A rotated token that has not expired yet stays blacklisted: reuse detection needs it.
@@ -76,7 +86,7 @@ def test_sessions_go_once_none_of_their_tokens_can_be_valid(user):
         session(user, expires_in=day, idle=refresh + access + margin, revoked=True),
     ]
 
-    assert flush() == "Deleted 0 expired refresh token(s) and 3 ended device session(s).\n"
+    assert flush() == deleted(0, 3)
 
     remaining = set(DeviceSession.objects.values_list("pk", flat=True))
     assert remaining == {s.pk for s in keep.values()}
@@ -92,19 +102,19 @@ def test_works_in_bounded_batches(user):
     with CaptureQueriesContext(connection) as queries:
         output = flush("--batch-size", "3")
 
-    assert output == "Deleted 7 expired refresh token(s) and 5 ended device session(s).\n"
+    assert output == deleted(7, 5)
     assert not OutstandingToken.objects.exists() and not BlacklistedToken.objects.exists()
     assert not DeviceSession.objects.exists()
     selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     # Every read of candidate rows is limited to one batch.
     assert all("LIMIT 3" in sql for sql in selects if "ORDER BY" in sql)
-    # Tokens: pages of 3, 3, 1, then an empty one; sessions: 3, 2, empty.
-    assert len([sql for sql in selects if "LIMIT 3" in sql]) == 4 + 3
+    # Tokens: pages of 3, 3, 1, then an empty one; sessions: 3, 2, empty; security events: empty.
+    assert len([sql for sql in selects if "LIMIT 3" in sql]) == 4 + 3 + 1
 
 
 def test_nothing_to_do_is_not_an_error(db):
-    assert flush() == "Deleted 0 expired refresh token(s) and 0 ended device session(s).\n"
-    assert flush() == "Deleted 0 expired refresh token(s) and 0 ended device session(s).\n"
+    assert flush() == deleted(0, 0)
+    assert flush() == deleted(0, 0)
 
 
 def test_batch_size_must_be_positive(db):
@@ -117,7 +127,7 @@ def test_a_signed_in_device_keeps_working_after_a_flush_long_after_others_expire
     later = timezone.now() + timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME + 3600)
     with time_machine.travel(later):
         current = obtain_pair()
-        assert flush() == "Deleted 1 expired refresh token(s) and 1 ended device session(s).\n"
+        assert flush() == deleted(1, 1)
 
         client = make_client()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {current['access']}")

@@ -81,10 +81,17 @@ def test_failed_login_names_no_address_typed(caplog, browser, user):
     record = the_event(caplog, "login_failed", logging.WARNING)
     assert record.email_sha256 == hashlib.sha256(b"ada@example.com").hexdigest()
     assert_where(record)
-    assert not hasattr(record, "user") or record.user is None
+    assert record.user == user.pk  # the account's, for its owner's security log
     for r in caplog.records:
         assert "ada@example.com" not in r.getMessage().lower()
     assert_no_secrets(caplog)
+
+
+def test_failed_login_for_an_unknown_address_names_nobody(caplog, browser, user):
+    assert login(browser, email="nobody@example.com", password=WRONG).status_code == 401
+    record = the_event(caplog, "login_failed", logging.WARNING)
+    assert record.email_sha256 == hashlib.sha256(b"nobody@example.com").hexdigest()
+    assert record.user is None
 
 
 def test_throttled_login(caplog, settings, browser, user):

@@ -6,6 +6,7 @@
 - Device sessions none of whose tokens can still be valid: past their absolute cap, or idle for
   longer than the refresh lifetime, each plus the access lifetime and a minute of clock slack.
   Revoked sessions go by the same rule, so they stay listed for audit until then.
+- Security log events (SecurityEvent) older than SECURITY_LOG_RETENTION_DAYS (0: kept for good).
 
 Rows are deleted in batches of --batch-size, each batch in its own transaction and found from
 where the previous one stopped (keyset on the primary key), so memory stays bounded and the
@@ -23,13 +24,16 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import DeviceSession
+from accounts.models import DeviceSession, SecurityEvent
 
 CLOCK_SLACK = timedelta(minutes=1)
 
 
 class Command(BaseCommand):
-    help = "Delete expired refresh tokens (outstanding and blacklisted) and ended device sessions."
+    help = (
+        "Delete expired refresh tokens (outstanding and blacklisted), ended device sessions and "
+        "security log events past their retention."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -59,6 +63,17 @@ class Command(BaseCommand):
             f"Deleted {deleted_tokens} expired refresh token(s) and "
             f"{deleted_sessions} ended device session(s)."
         )
+        days = settings.SECURITY_LOG_RETENTION_DAYS
+        if days > 0:
+            events = SecurityEvent.objects.filter(created_at__lt=now - timedelta(days=days))
+            deleted_events = delete_in_batches(
+                events,
+                self._batch_size(events.model, batch_size),
+                lambda pks: SecurityEvent.objects.filter(pk__in=pks).delete()[0],
+            )
+            self.stdout.write(
+                f"Deleted {deleted_events} security event(s) older than {days} day(s)."
+            )
 
     def _batch_size(self, model, requested: int | None) -> int:
         if requested is not None and requested < 1:
