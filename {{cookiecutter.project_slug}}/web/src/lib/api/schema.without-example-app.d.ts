@@ -54,7 +54,8 @@ export interface paths {
         /**
          * @description Ask to change the account's address (the password confirms it is you): a link goes to
          *     the new address, which changes once the link is opened. The answer is the same whether
-         *     or not another account uses the new address (which then gets no mail).
+         *     or not another account uses the new address (which then gets no mail). Step-up: 403
+         *     `reauth_required` unless you proved who you are on this device lately.
          */
         post: operations["account_email_create"];
         delete?: never;
@@ -85,6 +86,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/passkeys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your passkeys, oldest first. */
+        get: operations["account_passkeys_list"];
+        put?: never;
+        /**
+         * @description Add a passkey: the credential navigator.credentials.create() made from the options
+         *     of POST /api/account/passkeys/options/. Two-factor is on from now.
+         */
+        post: operations["account_passkeys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/passkeys/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description Remove one of your passkeys (wants a recent authentication). Two-factor goes off
+         *     with your last second factor, unless your role requires it: then 400.
+         */
+        delete: operations["account_passkeys_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Rename one of your passkeys. */
+        patch: operations["account_passkeys_partial_update"];
+        trace?: never;
+    };
+    "/api/account/passkeys/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Options for navigator.credentials.create(): a passkey the authenticator keeps
+         *     (discoverable), user verification required, none you have already.
+         */
+        post: operations["account_passkeys_options_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/password/": {
         parameters: {
             query?: never;
@@ -98,6 +161,7 @@ export interface paths {
          * @description Change your password: every other device is signed out, this one gets a new session
          *     (cookies, as login), and a notice goes to your address. A wrong current password: 400 on
          *     `current_password`; a new one Django's validators refuse: 400 on `new_password`.
+         *     Step-up: 403 `reauth_required` unless you proved who you are on this device lately.
          */
         post: operations["account_password_create"];
         delete?: never;
@@ -121,6 +185,104 @@ export interface paths {
         head?: never;
         /** @description Change your name. Access tokens carry it from their next refresh. */
         patch: operations["account_profile_partial_update"];
+        trace?: never;
+    };
+    "/api/account/recovery-codes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Ten new recovery codes (step-up); the old ones stop working. */
+        post: operations["account_recovery_codes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/security-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Your security log, newest first: sign-ins (with the device and IP address), failed
+         *     attempts, sign-outs, and changes to your password, address, two-factor and passkeys.
+         */
+        get: operations["account_security_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/totp/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Start setting up an authenticator app (again, if not confirmed yet): its secret and QR
+         *     code. It is on once confirmed with a code (totp/confirm/).
+         */
+        post: operations["account_totp_create"];
+        /**
+         * @description Turn the authenticator app off (step-up). Not the last second factor of a user whose
+         *     role requires one: 400 `two_factor_required`.
+         */
+        delete: operations["account_totp_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/totp/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Turn the authenticator app on with a code it shows: answers ten new recovery codes
+         *     (any earlier ones stop working). A wrong code: 400 on `code`.
+         */
+        post: operations["account_totp_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your two-factor status. */
+        get: operations["account_two_factor_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/auth/csrf/": {
@@ -194,9 +356,31 @@ export interface paths {
         put?: never;
         /**
          * @description Sign in; sets the `access` and `refresh` cookies. A session this browser still held
-         *     (someone else's on a shared computer, say) ends.
+         *     (someone else's on a shared computer, say) ends. With two-factor on: 202, and only the
+         *     `mfa` cookie, for login/second-factor/ (or a passkey sign-in) to finish.
          */
         post: operations["auth_login_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/second-factor/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The second step of a sign-in: a code from the authenticator app, or a recovery code,
+         *     with the `mfa` cookie login set. Signs in as login does. A wrong code: 400 on `code`;
+         *     no sign-in waiting (expired, done, too many wrong codes): 401 `second_factor_expired`.
+         */
+        post: operations["auth_login_second_factor_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -233,7 +417,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description End every device session of the user, this one included. */
+        /**
+         * @description End every device session of the user, this one included. Step-up: 403
+         *     `reauth_required` unless the user proved who they are here lately.
+         */
         post: operations["auth_logout_all_create"];
         delete?: never;
         options?: never;
@@ -251,6 +438,48 @@ export interface paths {
         get: operations["auth_me_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/passkeys/login/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign in with a passkey, by itself or as the second step after a password (it ends
+         *     that sign-in in progress: the `mfa` cookie is deleted). Sets the `access` and `refresh`
+         *     cookies, as login.
+         */
+        post: operations["auth_passkeys_login_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/passkeys/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Options for navigator.credentials.get(). Signed out: any passkey of this site
+         *     (discoverable credentials, no email asked). Signed in: only yours (to confirm it's you,
+         *     POST /api/auth/reauth/).
+         */
+        post: operations["auth_passkeys_options_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -288,10 +517,32 @@ export interface paths {
         put?: never;
         /**
          * @description Set a new password with the link's uid and token: every session of the user ends,
-         *     and this browser is signed in (cookies, as login). A link that is invalid, used or
-         *     expired: 400 with code `reset_link_invalid`.
+         *     and this browser is signed in (cookies, as login). A user with two-factor on is not:
+         *     202 `sign_in_required`, they sign in with the new password and their second factor (a
+         *     mailbox alone must not get past it). A link that is invalid, used or expired: 400 with
+         *     code `reset_link_invalid`.
          */
         post: operations["auth_password_reset_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/reauth/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Confirm it's you: the sensitive actions work without asking again for REAUTH_WINDOW
+         *     seconds. Wrong: 400 on the field given; too many wrong tries: 429.
+         */
+        post: operations["auth_reauth_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -381,8 +632,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description Takes a set of user credentials and returns an access and refresh JSON web
-         *     token pair to prove the authentication of those credentials.
+         * @description Email and password in; tokens out. With two-factor on: 202 and a `challenge` for
+         *     token/second-factor/.
          */
         post: operations["auth_token_create"];
         delete?: never;
@@ -425,6 +676,23 @@ export interface paths {
          *     token if the refresh token is valid.
          */
         post: operations["auth_token_refresh_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/token/second-factor/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The token flow's second step: the `challenge` token/ answered and a code. */
+        post: operations["auth_token_second_factor_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -489,6 +757,23 @@ export interface paths {
          *     changes their own account here (400). Deactivating signs the user out on every device.
          */
         patch: operations["users_partial_update"];
+        trace?: never;
+    };
+    "/api/users/{id}/security-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A user's security log, newest first, for staff. */
+        get: operations["users_security_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/users/invitations/": {
@@ -575,6 +860,9 @@ export interface components {
         };
         CloseAccountRequest: {
             password: string;
+        };
+        CodeRequest: {
+            code: string;
         };
         /** @description Email and password. */
         CredentialsRequest: {
@@ -705,6 +993,13 @@ export interface components {
             /** @description Only without a refresh cookie. */
             refresh?: string;
         };
+        /**
+         * @description * `totp` - totp
+         *     * `recovery_code` - recovery_code
+         *     * `passkey` - passkey
+         * @enum {string}
+         */
+        MethodsEnum: "totp" | "recovery_code" | "passkey";
         PaginatedDirectoryUserList: {
             /** @example 123 */
             count: number;
@@ -735,6 +1030,48 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Invitation"][];
         };
+        PaginatedSecurityEventList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SecurityEvent"][];
+        };
+        Passkey: {
+            readonly id: number;
+            name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+        };
+        PasskeyCredentialRequest: {
+            /** @description What navigator.credentials.get() returned, as AuthenticationResponseJSON. */
+            credential: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyOptions: {
+            /** @description PublicKeyCredentialCreationOptionsJSON (adding a passkey) or PublicKeyCredentialRequestOptionsJSON (signing in), for the WebAuthn browser API. */
+            options: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyRegistrationRequest: {
+            name: string;
+            /** @description What navigator.credentials.create() returned, as RegistrationResponseJSON. */
+            credential: {
+                [key: string]: unknown;
+            };
+        };
         PasswordChangeRequest: {
             current_password: string;
             new_password: string;
@@ -748,6 +1085,9 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        PatchedPasskeyRequest: {
+            name?: string;
+        };
         PatchedProfileRequest: {
             /** Full name */
             name?: string;
@@ -756,6 +1096,22 @@ export interface components {
             role?: components["schemas"]["RoleEnum"];
             is_active?: boolean;
         };
+        ReauthRequest: {
+            password?: string;
+            code?: string;
+            /** @description A passkey's AuthenticationResponseJSON. */
+            credential?: {
+                [key: string]: unknown;
+            };
+        };
+        ReauthResult: {
+            /** Format: date-time */
+            reauthenticated_until: string;
+        };
+        RecoveryCodes: {
+            /** @description Shown this once: only digests are kept. */
+            recovery_codes: string[];
+        };
         /**
          * @description * `client` - Client
          *     * `staff` - Staff
@@ -763,17 +1119,47 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "client" | "staff" | "admin";
+        /** @description A code from the authenticator app (6 digits) or a recovery code. */
+        SecondFactorRequest: {
+            code: string;
+        };
+        SecondFactorRequired: {
+            second_factor_required: boolean;
+            /** @description How this user can finish signing in. */
+            methods: components["schemas"]["MethodsEnum"][];
+            /** @description Seconds left to finish. */
+            expires_in: number;
+        };
+        SecurityEvent: {
+            readonly id: number;
+            readonly event: string;
+            readonly description: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly ip_address: string | null;
+            readonly user_agent: string;
+        };
         SessionState: {
             /** @description Who the access cookie signs in; null if nobody. */
             user: components["schemas"]["User"] | null;
             /** @description A refresh cookie came along: POST /api/auth/refresh/ may sign the browser in again (the cookie is not checked here). */
             refreshable: boolean;
         };
+        TOTPEnrolment: {
+            /** @description Base32, for typing into the app by hand. */
+            secret: string;
+            otpauth_url: string;
+            /** @description The otpauth URL as a QR code: an SVG data: URI. */
+            qr_code: string;
+        };
         /** @description Ends the refresh token's device session and blacklists the token (logout). */
         TokenBlacklistRequest: {
             refresh: string;
         };
-        /** @description Email and password in; a new device session, its tokens and the user out. */
+        /**
+         * @description Email and password in; a new device session, its tokens and the user out. Or, with
+         *     two-factor on, the challenge to answer with a code (TokenSecondFactorSerializer).
+         */
         TokenObtainRequest: {
             email: string;
             password: string;
@@ -802,6 +1188,30 @@ export interface components {
         TokenRefreshRequest: {
             refresh: string;
         };
+        /** @description A code from the authenticator app (6 digits) or a recovery code. */
+        TokenSecondFactorRequest: {
+            code: string;
+            challenge: string;
+        };
+        TokenSecondFactorRequired: {
+            second_factor_required: boolean;
+            /** @description How this user can finish signing in. */
+            methods: components["schemas"]["MethodsEnum"][];
+            /** @description Seconds left to finish. */
+            expires_in: number;
+            /** @description For token/second-factor/, with the code. */
+            challenge: string;
+        };
+        TwoFactorStatus: {
+            /** @description Signing in with the password takes a 2nd step. */
+            enabled: boolean;
+            /** @description The user's role requires two-factor. */
+            required: boolean;
+            /** @description An authenticator app is on. */
+            totp: boolean;
+            recovery_codes_left: number;
+            passkeys: number;
+        };
         User: {
             readonly id: number;
             /**
@@ -812,6 +1222,8 @@ export interface components {
             /** Full name */
             readonly name: string;
             readonly role: components["schemas"]["RoleEnum"];
+            readonly two_factor_enabled: boolean;
+            readonly two_factor_setup_required: boolean;
         };
         Error: {
             detail: string;
@@ -1032,6 +1444,238 @@ export interface operations {
             };
         };
     };
+    account_passkeys_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Passkey"][];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_passkeys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyRegistrationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Passkey"];
+                };
+            };
+            /** @description The passkey could not be used (code `passkey_invalid`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_passkeys_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your role requires two-factor and this is your last second factor (code `two_factor_required`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Confirm it's you first (code `reauth_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_passkeys_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPasskeyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Passkey"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_passkeys_options_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyOptions"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     account_password_create: {
         parameters: {
             query?: never;
@@ -1132,6 +1776,245 @@ export interface operations {
             };
             /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_recovery_codes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_security_events_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSecurityEventList"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not found: no such object (or not one you may see), or a page past the end. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_totp_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TOTPEnrolment"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_totp_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_totp_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    account_two_factor_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatus"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1324,6 +2207,71 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorRequired"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    auth_login_second_factor_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
             /** @description The input is not valid. */
             400: {
                 headers: {
@@ -1475,6 +2423,111 @@ export interface operations {
             };
         };
     };
+    auth_passkeys_login_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyCredentialRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description The passkey could not be used (code `passkey_invalid`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts: wait. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    auth_passkeys_options_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyOptions"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts: wait. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
     auth_password_reset_create: {
         parameters: {
             query?: never;
@@ -1552,6 +2605,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the credentials or token are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    auth_reauth_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReauthRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReauthResult"];
                 };
             };
             /** @description The input is not valid. */
@@ -1750,6 +2869,14 @@ export interface operations {
                     "application/json": components["schemas"]["TokenObtainResponse"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenSecondFactorRequired"];
+                };
+            };
             /** @description The input is not valid. */
             400: {
                 headers: {
@@ -1879,6 +3006,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_token_second_factor_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenSecondFactorRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenObtainResponse"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The CSRF check failed (cookie-authenticated requests), or not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
         };
@@ -2103,6 +3287,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_security_events_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSecurityEventList"];
+                };
+            };
+            /** @description The input is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Not staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description No such user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
         };
