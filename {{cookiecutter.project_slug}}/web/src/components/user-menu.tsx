@@ -8,9 +8,10 @@ import { type User, auth, failureMessage } from "@/lib/auth";
 /**
  * Who is signed in, with Settings and Log out: a button that shows and hides a small panel (the
  * disclosure pattern). Opening it moves the focus to its first item; Escape closes it and gives
- * the focus back to the button, as do a click outside and tabbing out of it.
+ * the focus back to the button, as do a click outside and tabbing out of it. `signOutOnly`: no
+ * Settings (a user who must set up two-factor first goes nowhere else).
  */
-export function UserMenu({ user }: { user: User }) {
+export function UserMenu({ user, signOutOnly = false }: { user: User; signOutOnly?: boolean }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -81,11 +82,13 @@ export function UserMenu({ user }: { user: User }) {
       <div ref={panel} id={panelId} className="user-menu-panel" hidden={!open}>
         <p className="user-menu-email">{user.email}</p>
         <ul>
-          <li>
-            <Link href="/settings" onClick={close}>
-              Settings
-            </Link>
-          </li>
+          {!signOutOnly && (
+            <li>
+              <Link href="/settings" onClick={close}>
+                Settings
+              </Link>
+            </li>
+          )}
           <li>
             {/* Not `disabled` while busy: that would take the focus away and close the menu. */}
             <button type="button" onClick={logOut} aria-disabled={busy}>

@@ -15,11 +15,13 @@ export function accessApi(api: ApiClient, auth: Pick<AuthEvents, "signedIn">) {
       unwrap(api.POST("/api/auth/password-reset/", { ...init, body: { email } })),
 
     /** Sets a new password with the link's uid and token, and signs in (every other session of
-     * the user ends). */
+     * the user ends). Null when the account has two-factor on (202 `sign_in_required`): a
+     * mailbox alone must not get past it, the user signs in with the new password and a code. */
     resetPassword: async (uid: string, token: string, new_password: string, init?: Init) => {
       const answer = await unwrap(
         api.POST("/api/auth/password-reset/confirm/", { ...init, body: { uid, token, new_password } }),
       );
+      if (!("user" in answer)) return null;
       auth.signedIn(answer);
       return answer.user;
     },

@@ -9,7 +9,7 @@
 import createClient, { type Client } from "openapi-fetch";
 
 import type { AuthClient } from "@/lib/auth";
-import { ApiError, apiErrorOf } from "@/lib/auth/errors";
+import { InvalidInputError, apiErrorOf } from "@/lib/auth/errors";
 
 import type { components, paths } from "./schema";
 
@@ -17,6 +17,9 @@ import type { components, paths } from "./schema";
 export type Schemas = components["schemas"];
 
 export type ApiClient = Client<paths>;
+
+/** Lives with the auth client's errors (its own calls throw it too). */
+export { InvalidInputError };
 
 // openapi-fetch builds a Request on this base; the auth client sends its path and query to the
 // API's real URL.
@@ -57,33 +60,7 @@ type DataOf<A> = A extends { data: infer D; error?: never } ? D : never;
 export async function unwrap<A extends Answer>(pending: Promise<A>): Promise<DataOf<A>> {
   const { data, error, response } = await pending;
   if (!response.ok) {
-    const apiError = apiErrorOf(response, error);
-    const fields = fieldMessages(error);
-    throw fields ? new InvalidInputError(apiError, fields) : apiError;
+    throw apiErrorOf(response, error); // an InvalidInputError when it names fields
   }
   return data as DataOf<A>;
-}
-
-/** A 400 whose answer says what is wrong with each field of the input (the API's `errors`):
- * `fields.subject` is the first message about the subject. `detail` sums them up. */
-export class InvalidInputError extends ApiError {
-  constructor(
-    error: ApiError,
-    readonly fields: Readonly<Record<string, string>>,
-  ) {
-    super(error.status, error.detail, error.code, error.retryAfter);
-  }
-}
-
-/** The first message about each field, from `{"errors": {"field": ["message", ...]}}`; null
- * when the answer has none. */
-function fieldMessages(body: unknown): Record<string, string> | null {
-  const errors = body && typeof body === "object" ? (body as { errors?: unknown }).errors : null;
-  if (!errors || typeof errors !== "object") return null;
-  const fields: Record<string, string> = {};
-  for (const [field, messages] of Object.entries(errors)) {
-    const first: unknown = Array.isArray(messages) ? messages[0] : messages;
-    if (typeof first === "string") fields[field] = first;
-  }
-  return Object.keys(fields).length > 0 ? fields : null;
 }

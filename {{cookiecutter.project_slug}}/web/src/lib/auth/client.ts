@@ -12,6 +12,13 @@
  * - a refused refresh signs the user out (all tabs are told, with the reason the API gave); an
  *   unreachable API does not.
  *
+ * A 403 `reauth_required` (a sensitive action, and the last proof of who the user is is too old)
+ * asks the prompt the app registered (`setReauthPrompt`: components/reauth-dialog.tsx), then sends
+ * the request again once; without a prompt, or when the user cancels, the caller gets the 403.
+ *
+ * Sign-in may take two steps: `login` answers that a second factor is wanted, then
+ * `completeSecondFactor` (a code) or `signInWithPasskey` finishes it.
+ *
  * Who is signed in is asked with `currentUser()`, which an anonymous visitor's page load answers
  * without any 4xx (a browser logs every failed request as an error).
  *
@@ -19,7 +26,16 @@
  * Server Component: a cookie rotated there never reaches the browser.
  */
 
-import { ApiError, NetworkError, SignedOutError, toApiError } from "./errors";
+import { startAuthentication } from "@simplewebauthn/browser";
+
+import {
+  ApiError,
+  NetworkError,
+  PasskeyCancelledError,
+  PasskeyUnavailableError,
+  SignedOutError,
+  toApiError,
+} from "./errors";
 import {
   type AccessExpiry,
   type SignOutReason,
@@ -34,7 +50,29 @@ export type User = components["schemas"]["User"];
 type Expiries = components["schemas"]["Expiry"];
 type SessionState = components["schemas"]["SessionState"];
 
-export type AuthEvent = { type: "signed-in" } | { type: "signed-out"; reason: SignOutReason };
+export type AuthEvent =
+  | { type: "signed-in" }
+  | { type: "signed-out"; reason: SignOutReason }
+  // The same session, but the user changed (reloadUser(): two-factor turned on, say).
+  | { type: "user-updated"; user: User | null };
+
+/** Ways to finish a sign-in that wants a second factor. */
+export type SecondFactorMethod = "totp" | "recovery_code" | "passkey";
+
+/** What the password step of sign-in answered: signed in, or a second step to take. */
+export type LoginResult =
+  | { status: "signed-in"; user: User }
+  | { status: "second-factor"; methods: SecondFactorMethod[]; expiresIn: number };
+
+/** What proves it's the user again before a sensitive action (POST /api/auth/reauth/). */
+export type ReauthProof = { password: string } | { code: string } | { passkey: true };
+
+/** Asks the user to prove it's them (a dialog): resolves once POST /api/auth/reauth/ has
+ * succeeded, rejects if they cancel. `error` is the API's 403. */
+export type ReauthPrompt = (error: ApiError) => Promise<void>;
+
+/** The browser's WebAuthn, through @simplewebauthn/browser (replaced in unit tests). */
+export type WebAuthn = { startAuthentication: typeof startAuthentication };
 
 export type ExpiryStore = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
@@ -51,6 +89,7 @@ export interface AuthClientOptions {
   timeoutMs?: number;
   /** Waits between the attempts of a refresh that got no answer (or a 5xx). */
   retryDelaysMs?: number[];
+  webauthn?: WebAuthn;
 }
 
 /** A request: `json` is sent as JSON; a raw `body` must be one that can be sent twice (the
@@ -67,6 +106,9 @@ const EXPIRY_KEY = "auth.accessExpiry";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Paths whose 401 means "wrong credentials" or "no session", never "refresh and retry".
 const NO_REFRESH = ["/api/auth/login/", "/api/auth/refresh/", "/api/auth/logout/", "/api/auth/csrf/"];
+// Paths whose 403 never asks the user to confirm it's them (the confirmation itself).
+const NO_STEP_UP = ["/api/auth/reauth/", "/api/auth/passkeys/options/"];
+const REAUTH_PATH = "/api/auth/reauth/";
 // setTimeout fires at once for longer delays (a 32-bit count of milliseconds).
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // A renewal ahead of expiry that failed is tried again this soon (inside the server's grace).
@@ -80,6 +122,7 @@ export function createAuthClient(options: AuthClientOptions) {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 8000;
   const retryDelays = options.retryDelaysMs ?? [1000, 3000];
+  const webauthn = options.webauthn ?? { startAuthentication };
   const apiUrl = options.apiUrl.replace(/\/+$/, "");
   const listeners = new Set<(event: AuthEvent) => void>();
 
@@ -93,6 +136,9 @@ export function createAuthClient(options: AuthClientOptions) {
   // The refresh under way in this tab, if any: every request that needs it waits for this one.
   let refreshing: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The app's "confirm it's you" prompt, and the one under way (shared by every 403 meanwhile).
+  let reauthPrompt: ReauthPrompt | null = null;
+  let confirming: Promise<boolean> | null = null;
 
   // --- Plain requests ---------------------------------------------------------------------
 
@@ -168,8 +214,38 @@ export function createAuthClient(options: AuthClientOptions) {
 
   // --- Refresh: single flight in the tab, one tab at a time ---------------------------------
 
-  /** Sends a request; on 401, refreshes (or waits for the refresh under way) and retries once. */
+  /**
+   * Sends a request; on 401, refreshes (or waits for the refresh under way) and retries once; on
+   * 403 `reauth_required`, asks the user to confirm it's them and sends it again once.
+   */
   async function authorized(path: string, init: ApiInit = {}): Promise<Response> {
+    const response = await refreshed(path, init);
+    if (response.status !== 403 || NO_STEP_UP.includes(path)) return response;
+    const error = await toApiError(response.clone());
+    if (error.code !== "reauth_required") return response;
+    if (!(await untilAborted(confirmIdentity(error), init.signal))) return response;
+    return refreshed(path, init);
+  }
+
+  /** True once the user has confirmed it's them; false without a prompt or if they cancelled. */
+  function confirmIdentity(error: ApiError): Promise<boolean> {
+    const prompt = reauthPrompt;
+    if (!prompt) return Promise.resolve(false);
+    if (!confirming) {
+      const pending = prompt(error).then(
+        () => true,
+        () => false,
+      );
+      confirming = pending;
+      void pending.finally(() => {
+        if (confirming === pending) confirming = null;
+      });
+    }
+    return confirming;
+  }
+
+  /** A request, refreshed and retried once after a 401. */
+  async function refreshed(path: string, init: ApiInit): Promise<Response> {
     const seen = { generation, stamp: stamp() };
     const response = await request(path, init);
     if (response.status !== 401 || NO_REFRESH.includes(path)) return response;
@@ -417,15 +493,79 @@ export function createAuthClient(options: AuthClientOptions) {
     return null;
   }
 
-  async function login(email: string, password: string): Promise<User> {
+  /** The password step. A 202 means a second factor is wanted: the API has set only its
+   * short-lived challenge cookie, and `completeSecondFactor` or `signInWithPasskey` goes on. */
+  async function login(email: string, password: string): Promise<LoginResult> {
     const response = await request("/api/auth/login/", {
       method: "POST",
       json: { email, password },
     });
     if (!response.ok) throw await toApiError(response);
+    if (response.status === 202) {
+      const body = (await response.json()) as { methods?: unknown; expires_in?: unknown };
+      return { status: "second-factor", ...secondStep(body) };
+    }
+    return { status: "signed-in", user: await signedInBy(response) };
+  }
+
+  /** The second step: a code of the authenticator app, or a recovery code. A 401 with code
+   * `second_factor_expired` means the attempt is over: start again from the password. */
+  async function completeSecondFactor(code: string): Promise<User> {
+    const response = await request("/api/auth/login/second-factor/", {
+      method: "POST",
+      json: { code },
+    });
+    if (!response.ok) throw await toApiError(response);
+    return signedInBy(response);
+  }
+
+  /** Signs in with a passkey (discoverable: no address typed), alone or as the second step.
+   * Throws PasskeyCancelledError if the user closes the browser's prompt. */
+  async function signInWithPasskey(): Promise<User> {
+    const credential = await passkeyAssertion(request);
+    const response = await request("/api/auth/passkeys/login/", {
+      method: "POST",
+      json: { credential },
+    });
+    if (!response.ok) throw await toApiError(response);
+    return signedInBy(response);
+  }
+
+  /** The browser's passkey prompt, for the options the API gives (`send`: signed in or not). */
+  async function passkeyAssertion(send: typeof request): Promise<unknown> {
+    const response = await send("/api/auth/passkeys/options/", { method: "POST" });
+    if (!response.ok) throw await toApiError(response);
+    const { options } = (await response.json()) as {
+      options: Parameters<WebAuthn["startAuthentication"]>[0]["optionsJSON"];
+    };
+    try {
+      return await webauthn.startAuthentication({ optionsJSON: options });
+    } catch (error) {
+      throw passkeyError(error);
+    }
+  }
+
+  /** Login's answer (200): the user is signed in, in every tab. */
+  async function signedInBy(response: Response): Promise<User> {
     const body = (await response.json()) as Expiries & { user: User };
     signedIn(body);
     return body.user;
+  }
+
+  /** Proves again it's the user (password, code or passkey) for the sensitive actions that
+   * follow; a wrong one throws the API's InvalidInputError (`fields.password`, `fields.code`). */
+  async function reauthenticate(proof: ReauthProof): Promise<void> {
+    const json =
+      "passkey" in proof ? { credential: await passkeyAssertion(authorized) } : proof;
+    await apiFetch(REAUTH_PATH, { method: "POST", json });
+  }
+
+  /** Asks who is signed in again (the user changed: two-factor turned on, say) and tells the
+   * pages, without starting a new session of the tab. */
+  async function reloadUser(): Promise<void> {
+    const asked = epoch;
+    const user = await currentUser();
+    if (epoch === asked) emit({ type: "user-updated", user });
   }
 
   /** This browser is signed in by `answer`, login's answer to another flow that ends signed in
@@ -457,6 +597,17 @@ export function createAuthClient(options: AuthClientOptions) {
      * NetworkError, SignedOutError or the caller's AbortError. */
     authorized,
     login,
+    completeSecondFactor,
+    signInWithPasskey,
+    reauthenticate,
+    reloadUser,
+    /** Registers the app's "confirm it's you" prompt (one at a time); returns its removal. */
+    setReauthPrompt(prompt: ReauthPrompt): () => void {
+      reauthPrompt = prompt;
+      return () => {
+        if (reauthPrompt === prompt) reauthPrompt = null;
+      };
+    },
     logout,
     logoutEverywhere,
     signedIn,
@@ -491,6 +642,26 @@ export function signOutReason(code: string | undefined): SignOutReason {
     default: // session_expired, or a token that is no longer valid
       return "expired";
   }
+}
+
+const METHODS: readonly SecondFactorMethod[] = ["totp", "recovery_code", "passkey"];
+
+/** The second step login's 202 asks for; the methods this client knows, in its order. */
+function secondStep(body: { methods?: unknown; expires_in?: unknown }) {
+  const given = Array.isArray(body.methods) ? body.methods : [];
+  const methods = METHODS.filter((method) => given.includes(method));
+  const expiresIn = typeof body.expires_in === "number" ? body.expires_in : 300;
+  return { methods, expiresIn };
+}
+
+/** What a failed passkey prompt means: the user closed it (NotAllowedError, also a timeout),
+ * or this browser cannot do it. */
+function passkeyError(error: unknown): Error {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError" || name === "AbortError") {
+    return new PasskeyCancelledError("The passkey prompt was closed.");
+  }
+  return new PasskeyUnavailableError(error instanceof Error ? error.message : String(error));
 }
 
 async function isCsrfFailure(response: Response): Promise<boolean> {

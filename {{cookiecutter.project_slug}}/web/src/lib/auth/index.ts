@@ -3,7 +3,8 @@
  * tabs' coordination. Pages and components import from here only (lib/api/client.ts imports
  * errors.ts directly: importing this module creates the tab's client). Where things live:
  * - client.ts: the auth client (`authorized`/apiFetch: CSRF, silent refresh with a single
- *   flight and a cross-tab lock), login and logout
+ *   flight and a cross-tab lock, the step-up prompt), login (password, second factor, passkey),
+ *   re-authentication and logout
  * - instance.ts: `auth`, the one client of the tab
  * - tabs.ts: the lock and channel the tabs share
  * - state.ts: the session's state machine, as pure functions
@@ -15,10 +16,32 @@
  */
 
 export { auth } from "./instance";
-export type { AuthClient, User } from "./client";
-export { ApiError, NetworkError, SignedOutError } from "./errors";
-export { loginErrorMessage, noticeReason, signedOutNotice } from "./messages";
+export type {
+  AuthClient,
+  LoginResult,
+  ReauthPrompt,
+  ReauthProof,
+  SecondFactorMethod,
+  User,
+} from "./client";
+export {
+  ApiError,
+  InvalidInputError,
+  NetworkError,
+  PasskeyCancelledError,
+  PasskeyUnavailableError,
+  SignedOutError,
+} from "./errors";
+export {
+  isSecondFactorExpired,
+  loginErrorMessage,
+  noticeReason,
+  passkeyErrorMessage,
+  signedOutNotice,
+} from "./messages";
 export { loginPath, safeNextPath } from "./next-path";
 export { type Role, STAFF_ROLES, hasRole } from "./roles";
 export { AuthProvider, useAuth, useRequireAuth } from "./session";
 export { type ActionKind, type AuthState, failureMessage } from "./state";
+export { ENROLMENT_PATH, enrolmentRedirect, mustEnrol } from "./policy";
+export { useWebAuthnSupport } from "./webauthn";

@@ -3,7 +3,12 @@
  * and why signing in failed.
  */
 
-import { ApiError, NetworkError } from "./errors";
+import {
+  ApiError,
+  NetworkError,
+  PasskeyCancelledError,
+  PasskeyUnavailableError,
+} from "./errors";
 import type { SignOutReason } from "./tabs";
 
 /** Sessions that ended without the user logging out: the login page says so. Only these keys
@@ -45,11 +50,34 @@ export function waitPhrase(seconds: number): string {
   return `${count} ${unit}${count === 1 ? "" : "s"}`;
 }
 
-/** Why signing in failed, in words for the login form. */
+/** Why the second step of sign-in ended (401 `second_factor_expired`): back to the password. */
+export const SECOND_FACTOR_EXPIRED =
+  "That sign-in attempt has ended (it took too long, or too many codes were wrong). Please enter your email and password again.";
+
+/** Did the second step of sign-in end, so that it must start again from the password? */
+export function isSecondFactorExpired(error: unknown): boolean {
+  return error instanceof ApiError && error.code === "second_factor_expired";
+}
+
+/** What a passkey prompt that did not work says (null: not a passkey problem). */
+export function passkeyErrorMessage(error: unknown): string | null {
+  if (error instanceof PasskeyCancelledError) {
+    return "The passkey prompt was closed before a passkey was used. You can try again.";
+  }
+  if (error instanceof PasskeyUnavailableError) {
+    return "This browser couldn't use a passkey here. Please use another way.";
+  }
+  return null;
+}
+
+/** Why signing in failed, in words for the login form (password, code or passkey step). */
 export function loginErrorMessage(error: unknown): string {
   if (error instanceof NetworkError) {
     return "We can't reach the server right now. Check your connection and try again.";
   }
+  const passkey = passkeyErrorMessage(error);
+  if (passkey) return passkey;
+  if (isSecondFactorExpired(error)) return SECOND_FACTOR_EXPIRED;
   if (error instanceof ApiError && error.status === 401) {
     return "That email and password don't match an active account.";
   }

@@ -60,7 +60,11 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     // shown belonged to the previous one. After a sign-in, nothing is shown until /me answers.
     const unsubscribe = auth.subscribe((event) => {
       const key = sessionKey(auth.epoch(), restores.current);
-      if (event.type === "signed-out") {
+      if (event.type === "user-updated") {
+        // The same session: the pages stay (their key is unchanged), only the user is new.
+        const answer = { user: event.user };
+        setState((state) => (state.key === key ? afterMe(state, answer, key, key) : state));
+      } else if (event.type === "signed-out") {
         setState({ status: "signed-out", user: null, reason: event.reason, key });
       } else {
         setState({ status: "loading", user: null, key });

@@ -33,6 +33,22 @@ export class FakeApi {
   private previousRefresh = 0;
   private rotatedAt = 0;
   reused = false;
+  /** Login wants a second factor: a 202 with these methods, then this code (or a passkey). */
+  secondFactor: { methods: string[]; code: string } | null = null;
+  /** The browser holds the challenge cookie of a second step (the API's `mfa`). */
+  mfa = false;
+  /** Wrong codes of the current second step; the attempt ends at `maxFailures`. */
+  failures = 0;
+  maxFailures = 3;
+  /** The one passkey the fake authenticator holds is accepted when its id is this. */
+  passkeyId = "passkey-1";
+  /** The password and the code POST /api/auth/reauth/ accepts. */
+  password = "pw";
+  /** Paths that answer 403 reauth_required until the user has re-authenticated. */
+  stepUp = new Set<string>();
+  reauthenticated = false;
+  /** The bodies POST /api/auth/reauth/ was sent. */
+  reauths: unknown[] = [];
   requests: string[] = [];
   /** What each request was sent with (method, headers, credentials, body), in order. */
   sent: RequestInit[] = [];
@@ -111,7 +127,41 @@ export class FakeApi {
       this.access = this.currentAccess;
       return json(200, this.expiries());
     }
+    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : {};
     if (url.pathname === "/api/auth/login/") {
+      if (body.password !== this.password) return json(401, { detail: "No active account" });
+      if (this.secondFactor) {
+        this.mfa = true; // the challenge cookie, and no token yet
+        this.failures = 0;
+        return json(202, { second_factor_required: true, methods: this.secondFactor.methods, expires_in: 300 });
+      }
+      this.login();
+      return json(200, { user: USER, ...this.expiries() });
+    }
+    if (url.pathname === "/api/auth/login/second-factor/") {
+      const expired = { detail: "Please sign in again.", code: "second_factor_expired" };
+      if (!this.mfa || !this.secondFactor) return json(401, expired);
+      if (body.code !== this.secondFactor.code) {
+        if (++this.failures >= this.maxFailures) {
+          this.mfa = false;
+          return json(401, expired);
+        }
+        return json(400, { detail: "That code is not valid.", errors: { code: ["That code is not valid."] } });
+      }
+      this.mfa = false;
+      this.login();
+      return json(200, { user: USER, ...this.expiries() });
+    }
+    if (url.pathname === "/api/auth/passkeys/options/") {
+      const mine = access !== 0 && access === this.currentAccess ? [{ id: this.passkeyId, type: "public-key" }] : [];
+      return json(200, { options: { challenge: "Y2hhbGxlbmdl", rpId: "api.test", allowCredentials: mine } });
+    }
+    if (url.pathname === "/api/auth/passkeys/login/") {
+      const credential = body.credential as { id?: string } | undefined;
+      if (credential?.id !== this.passkeyId) {
+        return json(400, { detail: "That passkey could not be used.", code: "passkey_invalid" });
+      }
+      this.mfa = false;
       this.login();
       return json(200, { user: USER, ...this.expiries() });
     }
@@ -128,6 +178,21 @@ export class FakeApi {
       return json(401, { detail: "Token is invalid", code: "token_not_valid" });
     }
     if (url.pathname === "/api/auth/me/") return json(200, USER);
+    if (url.pathname === "/api/auth/reauth/") {
+      this.reauths.push(body);
+      const credential = body.credential as { id?: string } | undefined;
+      const field = "password" in body ? "password" : "code" in body ? "code" : "credential";
+      const right =
+        body.password === this.password ||
+        (this.secondFactor !== null && body.code === this.secondFactor.code) ||
+        credential?.id === this.passkeyId;
+      if (!right) return json(400, { detail: "Not you.", errors: { [field]: ["That is not right."] } });
+      this.reauthenticated = true;
+      return json(200, { reauthenticated_until: new Date(Date.now() + 300_000).toISOString() });
+    }
+    if (this.stepUp.has(url.pathname) && !this.reauthenticated) {
+      return json(403, { detail: "Confirm it's you to continue.", code: "reauth_required" });
+    }
     return json(200, { ok: true, path: url.pathname });
   };
 
@@ -147,6 +212,8 @@ export const USER: components["schemas"]["User"] = {
   email: "ada@example.com",
   name: "Ada",
   role: "client",
+  two_factor_enabled: false,
+  two_factor_setup_required: false,
 };
 
 /** One lock for all the tabs of the fake browser; records who held it. */
@@ -211,12 +278,36 @@ export function recordEvents(client: { subscribe(listener: (event: AuthEvent) =>
 }
 
 /** A tab of the fake browser; `now` is the browser's clock (by default the same as the API's). */
+/** The browser's passkey prompt: answers with the authenticator's passkey, or as a user who
+ * closed it (NotAllowedError). Records the options it was given. */
+export class FakeAuthenticator {
+  cancel = false;
+  credentialId = "passkey-1";
+  asked: unknown[] = [];
+
+  startAuthentication = async ({ optionsJSON }: { optionsJSON: unknown }) => {
+    this.asked.push(optionsJSON);
+    if (this.cancel) {
+      throw new DOMException("The operation either timed out or was not allowed.", "NotAllowedError");
+    }
+    const id = this.credentialId;
+    return {
+      id,
+      rawId: id,
+      type: "public-key" as const,
+      clientExtensionResults: {},
+      response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
+    };
+  };
+}
+
 export function tab(
   api: FakeApi,
   lock: TabLock,
   bus: FakeBus,
   store = new MemoryStore(),
   now: () => number = Date.now,
+  authenticator = new FakeAuthenticator(),
 ) {
   return createAuthClient({
     apiUrl: API,
@@ -227,6 +318,7 @@ export function tab(
     now,
     timeoutMs: 1000,
     retryDelaysMs: [20, 50],
+    webauthn: authenticator,
   });
 }
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 
 import { Field, FormError } from "@/components/field";
 import { resetPassword } from "@/lib/api";
@@ -24,6 +24,8 @@ function ResetPassword() {
   const uid = params.get("uid");
   const token = params.get("token");
   const form = useSubmit(["new_password"] as const);
+  // The password is changed but, two-factor being on, the user signs in (with a code) themselves.
+  const [signInNext, setSignInNext] = useState(false);
 
   if (!uid || !token) {
     return (
@@ -39,6 +41,22 @@ function ResetPassword() {
     );
   }
 
+  if (signInNext) {
+    return (
+      <section className="card narrow" aria-labelledby="reset-title">
+        <h1 id="reset-title">Your password is changed</h1>
+        <p role="status" className="notice" data-testid="password-reset-sign-in">
+          Sign in with your new password and your second factor.
+        </p>
+        <p>
+          <Link href="/login" className="button primary">
+            Sign in
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
   return (
     <section className="card narrow" aria-labelledby="reset-title">
       <h1 id="reset-title">Choose a new password</h1>
@@ -47,8 +65,9 @@ function ResetPassword() {
         className="form"
         onSubmit={(event) =>
           form.submit(event, async (data) => {
-            await resetPassword(uid, token, password(data, "new_password"));
-            router.replace("/dashboard");
+            const user = await resetPassword(uid, token, password(data, "new_password"));
+            if (user) router.replace("/dashboard");
+            else setSignInNext(true);
           })
         }
       >
