@@ -17,6 +17,7 @@ import { createApiClient } from "./client";
 import { invitationsApi } from "./invitations";
 import { signupApi } from "./signup"; // signup
 import { supportApi } from "./support"; // example_app
+import { twoFactorApi } from "./two-factor";
 import { usersApi } from "./users";
 
 /** The one API client of this browser tab. */
@@ -29,6 +30,10 @@ export type { DeviceSession } from "./account";
 export const { requestPasswordReset, resetPassword, getInvitation, acceptInvitation } = accessApi(api, auth);
 export type { InvitationPreview } from "./access";
 export const { signUp, resendVerification, verifyEmail } = signupApi(api, auth); // signup
+const twoFactor = twoFactorApi(api, auth);
+export const { getTwoFactor, startTotp, confirmTotp, disableTotp, regenerateRecoveryCodes } = twoFactor;
+export const { listPasskeys, addPasskey, renamePasskey, removePasskey } = twoFactor;
+export { type Passkey, passkeyProblem, passkeyRefusal, type TotpSetup, type TwoFactorStatus } from "./two-factor";
 export const { listUsers, getUser, updateUser } = usersApi(api);
 export const { listInvitations, invite, resendInvitation, withdrawInvitation } = invitationsApi(api);
 export type { Invitation } from "./invitations";
