@@ -149,6 +149,9 @@ def _timeout_ms() -> int:
 def _issue_challenge(purpose: str, user: User | None) -> bytes:
     challenge = generate_challenge()
     now = timezone.now()
+    # Options nobody came back with: forget them as new ones are asked for (an indexed delete),
+    # so the table stays as small as the throttled rate of asking allows.
+    AuthChallenge.objects.filter(purpose__in=PASSKEY_PURPOSES, expires_at__lte=now).delete()
     AuthChallenge.objects.create(
         purpose=purpose,
         digest=_digest(challenge),

@@ -8,13 +8,19 @@ import hashlib
 import json
 import logging
 import os
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from http.cookies import SimpleCookie
 
 import cbor2
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -584,7 +590,34 @@ def test_login_wants_the_csrf_token(with_passkey):
     assert Passkey.objects.get().sign_count == 0
 
 
-@pytest.mark.parametrize("body", [{}, {"credential": "x"}, {"credential": {"id": 1}}])
+def assertion(client_data, user_handle=None, **response) -> dict:
+    return {
+        "id": "AAAA",
+        "rawId": "AAAA",
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": b64url(json.dumps(client_data).encode()),
+            "authenticatorData": "AAAA",
+            "signature": "AAAA",
+            "userHandle": user_handle,
+            **response,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"credential": "x"},
+        {"credential": {"id": 1}},
+        {"credential": assertion({"type": "webauthn.get", "challenge": 12, "origin": ORIGIN})},
+        {"credential": assertion(["not", "an", "object"])},
+        {"credential": assertion({"type": "webauthn.get"}, user_handle=5)},
+        {"credential": assertion({}, signature={"nested": []})},
+        {"credential": {**assertion({}), "authenticatorAttachment": "usb-stick"}},
+    ],
+)
 def test_a_malformed_login_is_a_400(browser, body):
     response = browser.post(LOGIN, body, format="json")
     assert response.status_code == 400
@@ -649,9 +682,12 @@ def test_rename(signed_in, with_passkey):
     assert response.json()["name"] == "Old phone"
     passkey.refresh_from_db()
     assert passkey.name == "Old phone"
-    bad = signed_in.patch(f"{PASSKEYS}{passkey.pk}/", {"name": ""}, format="json")
-    assert bad.status_code == 400
-    assert "name" in bad.json()["errors"]
+    for name in ("", "  ", "x" * 101):
+        bad = signed_in.patch(f"{PASSKEYS}{passkey.pk}/", {"name": name}, format="json")
+        assert bad.status_code == 400
+        assert "name" in bad.json()["errors"]
+    passkey.refresh_from_db()
+    assert passkey.name == "Old phone"
 
 
 def test_another_users_passkey_is_not_found(signed_in, with_passkey):
@@ -723,6 +759,11 @@ def staff_browser(staff) -> APIClient:
 
 def test_a_user_the_policy_covers_may_add_a_passkey(settings, staff, staff_browser):
     settings.TWO_FACTOR_REQUIRED_ROLES = ["staff", "admin"]
+    # Sent to add a second factor first: every passkey endpoint stays open to them.
+    assert staff_browser.get(PASSKEYS).json() == []
+    assert login_options(staff_browser)["allowCredentials"] == []
+    assert staff_browser.patch(f"{PASSKEYS}1/", {"name": "x"}, format="json").status_code == 404
+    assert staff_browser.delete(f"{PASSKEYS}1/").status_code == 404
     add_passkey(staff_browser)
     staff.refresh_from_db()
     assert staff.two_factor_enabled
@@ -778,3 +819,84 @@ def test_without_the_policy_the_last_passkey_may_go(settings, staff, staff_brows
     assert staff_browser.delete(f"{PASSKEYS}{passkey.pk}/").status_code == 204
     staff.refresh_from_db()
     assert not staff.two_factor_enabled
+
+
+# --- Races, against a live multi-threaded server ------------------------------------------------
+
+CONCURRENCY = 8
+
+
+def test_of_concurrent_sign_ins_over_one_challenge_one_succeeds(
+    settings, live_server, transactional_db
+):
+    settings.LOGIN_THROTTLE_RATE = "1000/min"
+    ada = make_user("ada@example.com")
+    client = new_browser()
+    assert login(client).status_code == 200
+    authenticator, _ = add_passkey(client)
+    options = login_options(new_browser())
+    # Distinct assertions (each count higher), all over the same challenge.
+    bodies = [
+        json.dumps({"credential": authenticator.get(options)}).encode() for _ in range(CONCURRENCY)
+    ]
+
+    with urllib.request.urlopen(f"{live_server.url}/api/auth/csrf/") as response:
+        token = json.loads(response.read())["csrfToken"]
+        csrf_cookie = SimpleCookie(response.headers["Set-Cookie"])["csrftoken"].value
+    headers = {
+        "Content-Type": "application/json",
+        "X-CSRFToken": token,
+        "Cookie": f"csrftoken={csrf_cookie}",
+    }
+    barrier = threading.Barrier(CONCURRENCY)
+
+    def sign_in(body: bytes) -> int:
+        request = urllib.request.Request(f"{live_server.url}{LOGIN}", body, headers, method="POST")
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        statuses = sorted(pool.map(sign_in, bodies))
+
+    assert statuses == [200] + [400] * (CONCURRENCY - 1)
+    assert DeviceSession.objects.filter(user=ada).count() == 2  # the password's and one
+
+
+def test_the_loser_of_a_race_for_a_challenge_is_refused(monkeypatch, with_passkey):
+    # Deterministically, the moment two sign-ins race: the other one takes the challenge after
+    # this one found it, before this one deletes it.
+    options = login_options(new_browser())
+    winner, loser = with_passkey.get(options), with_passkey.get(options)
+    first = QuerySet.first
+    raced = []
+
+    def found_then_raced(queryset):
+        row = first(queryset)
+        if queryset.model is AuthChallenge and row is not None and not raced:
+            raced.append(row)
+            assert passkey_login(new_browser(), winner).status_code == 200
+        return row
+
+    monkeypatch.setattr(QuerySet, "first", found_then_raced)
+    assert_refused(passkey_login(new_browser(), loser))
+    assert raced
+    assert Passkey.objects.get().sign_count == 1  # the winner's
+
+
+def test_expired_challenges_are_forgotten_as_new_ones_are_issued(signed_in):
+    login_options(new_browser())
+    registration_options(signed_in)
+    AuthChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    options = login_options(new_browser())
+    [row] = AuthChallenge.objects.all()
+    assert row.digest == hashlib.sha256(unb64url(options["challenge"])).hexdigest()
+
+
+def test_an_id_past_any_integer_column_is_not_found(signed_in):
+    url = f"{PASSKEYS}{10**30}/"
+    assert signed_in.patch(url, {"name": "x"}, format="json").status_code == 404
+    assert signed_in.delete(url).status_code == 404
