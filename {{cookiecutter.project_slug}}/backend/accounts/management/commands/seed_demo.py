@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from accounts.models import User, normalize_email
+from accounts.two_factor import setup_required
 
 DEFAULT_PASSWORD = "demo-portal-password"  # noqa: S105  (printed: it is meant to be known)
 ACCOUNTS = {
@@ -59,7 +60,8 @@ class Command(BaseCommand):
                     import_module(f"{app_config.name}.demo").seed(users)
                     self.stdout.write(f"Demo data of {app_config.label}: done.")
         for key, user in users.items():
-            self.stdout.write(f"{key}: {user.email} / {password}")
+            enrol = " (asked to set up two-factor at sign-in)" if setup_required(user) else ""
+            self.stdout.write(f"{key}: {user.email} / {password}{enrol}")
 
     def demo_user(self, key: str, options: dict, password: str) -> User:
         role, name, default_email = ACCOUNTS[key]
