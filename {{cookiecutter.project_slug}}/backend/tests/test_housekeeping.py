@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import DeviceSession, User
+from accounts.models import AuthChallenge, DeviceSession, User
 
 from .conftest import make_client, obtain_pair
 
@@ -23,12 +23,13 @@ def flush(*args) -> str:
     return out.getvalue()
 
 
-def deleted(tokens: int, sessions: int) -> str:
+def deleted(tokens: int, sessions: int, challenges: int = 0) -> str:
     """flushexpired's report, with no security log event old enough to go (test_security_events
     tests those)."""
     days = settings.SECURITY_LOG_RETENTION_DAYS
     return (
         f"Deleted {tokens} expired refresh token(s) and {sessions} ended device session(s).\n"
+        f"Deleted {challenges} expired challenge(s).\n"
         f"Deleted 0 security event(s) older than {days} day(s).\n"
     )
 
@@ -108,8 +109,22 @@ def test_works_in_bounded_batches(user):
     selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     # Every read of candidate rows is limited to one batch.
     assert all("LIMIT 3" in sql for sql in selects if "ORDER BY" in sql)
-    # Tokens: pages of 3, 3, 1, then an empty one; sessions: 3, 2, empty; security events: empty.
-    assert len([sql for sql in selects if "LIMIT 3" in sql]) == 4 + 3 + 1
+    # Tokens: pages of 3, 3, 1, then an empty one; sessions: 3, 2, empty; challenges and security
+    # events: empty.
+    assert len([sql for sql in selects if "LIMIT 3" in sql]) == 4 + 3 + 1 + 1
+
+
+def test_expired_challenges_go_and_pending_ones_stay(user):
+    now = timezone.now()
+    for i, minutes in enumerate((-10, -1, 5)):
+        AuthChallenge.objects.create(
+            purpose=AuthChallenge.Purpose.SECOND_FACTOR,
+            digest=f"{i:064d}",
+            user=user,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    assert flush() == deleted(0, 0, challenges=2)
+    assert list(AuthChallenge.objects.values_list("digest", flat=True)) == [f"{2:064d}"]
 
 
 def test_nothing_to_do_is_not_an_error(db):

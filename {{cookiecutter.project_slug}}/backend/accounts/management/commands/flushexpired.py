@@ -7,6 +7,7 @@
   longer than the refresh lifetime, each plus the access lifetime and a minute of clock slack.
   Revoked sessions go by the same rule, so they stay listed for audit until then.
 - Security log events (SecurityEvent) older than SECURITY_LOG_RETENTION_DAYS (0: kept for good).
+- Challenges (AuthChallenge: a sign-in's second step, WebAuthn) past their expiry, never used.
 
 Rows are deleted in batches of --batch-size, each batch in its own transaction and found from
 where the previous one stopped (keyset on the primary key), so memory stays bounded and the
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import DeviceSession, SecurityEvent
+from accounts.models import AuthChallenge, DeviceSession, SecurityEvent
 
 CLOCK_SLACK = timedelta(minutes=1)
 
@@ -63,6 +64,13 @@ class Command(BaseCommand):
             f"Deleted {deleted_tokens} expired refresh token(s) and "
             f"{deleted_sessions} ended device session(s)."
         )
+        challenges = AuthChallenge.objects.filter(expires_at__lte=now)
+        deleted_challenges = delete_in_batches(
+            challenges,
+            self._batch_size(challenges.model, batch_size),
+            lambda pks: AuthChallenge.objects.filter(pk__in=pks).delete()[0],
+        )
+        self.stdout.write(f"Deleted {deleted_challenges} expired challenge(s).")
         days = settings.SECURITY_LOG_RETENTION_DAYS
         if days > 0:
             events = SecurityEvent.objects.filter(created_at__lt=now - timedelta(days=days))
