@@ -10,8 +10,6 @@ SecurityEvent row for each event listed here that names a user; the descriptions
 when read, so rewording one rewords the old rows too.
 """
 
-import re
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -88,42 +86,39 @@ def describe(event: str, detail: dict | None = None) -> str:
     return USER_EVENTS.get(event, event.replace("_", " ").capitalize())
 
 
-# Browsers and systems by a token of their user agent, first match wins (Edge and Opera also
-# say Chrome, Chrome also says Safari, Android also says Linux).
+# Browsers and systems by what their user agent says, first match wins (Edge and Opera also say
+# Chrome, Chrome also says Safari, Android also says Linux): as web/src/lib/device.ts labels the
+# devices on the web client's pages, so that a mail and the page name a device alike.
 BROWSERS = (
-    ("Edg", "Edge"),
-    ("OPR", "Opera"),
-    ("Firefox", "Firefox"),
-    ("FxiOS", "Firefox"),
-    ("CriOS", "Chrome"),
-    ("HeadlessChrome", "Chrome"),
-    ("Chrome", "Chrome"),
-    ("Version", "Safari"),
+    (("Edg/",), "Edge"),
+    (("OPR/", "Opera"), "Opera"),
+    (("Firefox/",), "Firefox"),
+    (("Chrome/", "Chromium/", "CriOS/"), "Chrome"),
+    (("Safari/",), "Safari"),
+    (("curl/",), "curl"),
 )
 SYSTEMS = (
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("Android", "Android"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "macOS"),
-    ("Macintosh", "macOS"),
-    ("CrOS", "ChromeOS"),
-    ("Linux", "Linux"),
+    (("iPhone", "iPad"), "iOS"),
+    (("Android",), "Android"),
+    (("Mac OS X", "Macintosh"), "macOS"),
+    (("Windows",), "Windows"),
+    (("CrOS",), "ChromeOS"),
+    (("Linux",), "Linux"),
 )
 
 
 def device_summary(user_agent: str) -> str:
-    """A device as people recognise it ("Firefox on Windows", "Safari on iPhone"); else the
-    user agent's first product name ("curl"); "" for none. web/src/lib/user-agent.ts says the
-    same in the web client."""
-    browser = next((name for token, name in BROWSERS if f"{token}/" in user_agent), "")
-    system = next((name for token, name in SYSTEMS if token in user_agent), "")
-    if browser and system:
-        return f"{browser} on {system}"
-    if browser or system:
-        return browser or system
-    product = re.match(r"\s*([^\s/;()]+)", user_agent or "")
-    return product.group(1)[:40] if product else ""
+    """A device as people recognise it ("Firefox on Windows", "Safari on iOS"); "" for no user
+    agent at all."""
+    if not user_agent:
+        return ""
+    browser = _first(BROWSERS, user_agent) or "Unknown browser"
+    system = _first(SYSTEMS, user_agent)
+    return f"{browser} on {system}" if system else browser
+
+
+def _first(names, user_agent: str) -> str | None:
+    return next((name for tokens, name in names if any(t in user_agent for t in tokens)), None)
 
 
 class SecurityEventSerializer(serializers.ModelSerializer):

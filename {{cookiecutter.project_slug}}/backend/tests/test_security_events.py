@@ -533,7 +533,7 @@ def test_no_secret_is_stored(browser, user):
         (
             "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
             "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-            "Safari on iPhone",
+            "Safari on iOS",
         ),
         (
             "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -551,7 +551,7 @@ def test_no_secret_is_stored(browser, user):
             "Chrome on Linux",
         ),
         ("curl/8.5.0", "curl"),
-        (AGENT, "pytest-browser"),
+        (AGENT, "Unknown browser"),
         ("", ""),
     ],
 )

@@ -15,6 +15,7 @@ import { accessApi } from "./access";
 import { accountApi } from "./account";
 import { createApiClient } from "./client";
 import { invitationsApi } from "./invitations";
+import { securityEventsApi } from "./security-events";
 import { signupApi } from "./signup"; // signup
 import { supportApi } from "./support"; // example_app
 import { twoFactorApi } from "./two-factor";
@@ -35,6 +36,8 @@ export const { getTwoFactor, startTotp, confirmTotp, disableTotp, regenerateReco
 export const { listPasskeys, addPasskey, renamePasskey, removePasskey } = twoFactor;
 export { type Passkey, passkeyProblem, passkeyRefusal, type TotpSetup, type TwoFactorStatus } from "./two-factor";
 export const { listUsers, getUser, updateUser } = usersApi(api);
+export const { listMySecurityEvents, listUserSecurityEvents } = securityEventsApi(api);
+export type { SecurityEvent, SecurityEventPage } from "./security-events";
 export const { listInvitations, invite, resendInvitation, withdrawInvitation } = invitationsApi(api);
 export type { Invitation } from "./invitations";
 export { type DirectoryUser, USER_ROLES, type UserRole } from "./users";

@@ -7,6 +7,7 @@ import { ConfirmButton } from "@/components/confirm-button";
 import { FormError, Status } from "@/components/field";
 import forms from "@/components/forms.module.css";
 import { Loading } from "@/components/loading";
+import { SecurityActivity } from "@/components/security-activity";
 import { type DirectoryUser, USER_ROLES, type UserRole, getUser, problemMessage, updateUser, useLoad } from "@/lib/api";
 import { ApiError, hasRole, useAuth } from "@/lib/auth";
 
@@ -15,8 +16,8 @@ import styles from "../users.module.css";
 const joined = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 /** A user's page for staff: change their role, deactivate them (their sessions end at once) or
- * let them back in. Not for one's own account, and only admins change admins (the API decides;
- * this only hides what it would refuse). */
+ * let them back in; and their security log. No changes to one's own account, and only admins
+ * change admins (the API decides; this only hides what it would refuse). */
 export function UserDetail({ id }: { id: number | null }) {
   const load = useCallback(
     (signal: AbortSignal) =>
@@ -60,6 +61,10 @@ export function UserDetail({ id }: { id: number | null }) {
         </dd>
       </dl>
       <Manage user={user} onChange={reload} />
+      <section className={styles.details} aria-labelledby="user-activity-title">
+        <h2 id="user-activity-title">Security activity</h2>
+        <SecurityActivity userId={user.id} path={`/users/${user.id}`} />
+      </section>
     </section>
   );
 }
