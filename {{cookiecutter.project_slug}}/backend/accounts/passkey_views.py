@@ -3,7 +3,7 @@
 Sign-in, under /api/auth/passkeys/: `options/` (anyone: a discoverable-credential challenge; for
 a signed-in user, one for their passkeys, to confirm it's them) and `login/`.
 The user's own passkeys, under /api/account/passkeys/: list, `options/` then add, rename, remove
-(removing wants a recent authentication: step_up.py).
+(adding and removing want a recent authentication: step_up.py).
 
 Every view here stays open to a user whom the policy sends to add a second factor first
 (`two_factor_setup_allowed`).
@@ -153,7 +153,9 @@ class PasskeyRegistrationOptionsView(APIView):
     @extend_schema(request=None, responses={200: PasskeyOptionsSerializer})
     def post(self, request):
         """Options for navigator.credentials.create(): a passkey the authenticator keeps
-        (discoverable), user verification required, none you have already."""
+        (discoverable), user verification required, none you have already. Step-up (403
+        `reauth_required`): a stolen session must not add a way back in for its thief."""
+        step_up.require_recent_auth(request)
         return Response({"options": passkeys.registration_options(request.user)})
 
 

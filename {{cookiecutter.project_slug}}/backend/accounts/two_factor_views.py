@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import security_log, totp
-from .models import Passkey, RecoveryCode, TOTPDevice
+from .models import Passkey, RecoveryCode, TOTPDevice, User
 from .second_factor import WRONG_CODE
 from .step_up import require_recent_auth
 from .two_factor import has_second_factor, sync_two_factor, two_factor_required
@@ -76,17 +76,16 @@ class TOTPView(APIView):
     @extend_schema(request=None, responses={200: TOTPEnrolmentSerializer})
     def post(self, request):
         """Start setting up an authenticator app (again, if not confirmed yet): its secret and QR
-        code. It is on once confirmed with a code (totp/confirm/)."""
+        code. It is on once confirmed with a code (totp/confirm/). Step-up (403
+        `reauth_required`): a stolen session must not lock its owner out behind a thief's app."""
+        require_recent_auth(request)
         if totp.confirmed_device(request.user) is not None:
             raise Refused("An authenticator app is already on.", "totp_already_enabled")
         device = totp.start_enrolment(request.user)
         uri = totp.provisioning_uri(device)
         return Response({"secret": device.secret, "otpauth_url": uri, "qr_code": totp.qr_code(uri)})
 
-    @extend_schema(
-        request=None,
-        responses={204: None},
-    )
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         """Turn the authenticator app off (step-up). Not the last second factor of a user whose
         role requires one: 400 `two_factor_required`."""
@@ -95,6 +94,9 @@ class TOTPView(APIView):
         if not TOTPDevice.objects.filter(user=user).exists():
             return Response(status=status.HTTP_204_NO_CONTENT)
         with transaction.atomic():
+            # Locked: removing the app and the last passkey at once must not leave the policy's
+            # user with neither (passkeys.py locks the same row).
+            User.objects.select_for_update().get(pk=user.pk)
             TOTPDevice.objects.filter(user=user).delete()
             if two_factor_required(user) and not has_second_factor(user):
                 raise Refused(

@@ -17,6 +17,10 @@ SENSITIVE = [
     ("delete", "/api/account/totp/", None),
     ("post", "/api/account/recovery-codes/", None),
     ("post", "/api/auth/logout-all/", None),
+    # Adding a second factor too: a stolen session must not add a way back in, nor lock the
+    # owner out behind an app only the thief has.
+    ("post", "/api/account/totp/", None),
+    ("post", "/api/account/passkeys/options/", None),
 ]
 
 
