@@ -64,11 +64,13 @@ def _render_plain(template: str, context: dict) -> str:
     return get_template(template).template.render(Context(context, autoescape=False))
 
 
-def send(name: str, to: str, context: dict | None = None) -> None:
+def send(name: str, to: str, context: dict | None = None, *, background: bool | None = None):
     """Renders the mail now (a template error is a bug: it raises), sends it once the
     transaction commits, in a thread of its own: a slow or failing mail server never holds up
     the answer, nor tells by its timing whether a mail was sent (password reset). A failure to
-    send is logged, never raised. EMAIL_IN_BACKGROUND=0 sends in the request (the tests)."""
+    send is logged, never raised. EMAIL_IN_BACKGROUND=0 sends in the request (the tests);
+    `background=False` too, whatever the setting: a management command, whose process may end
+    before a thread has sent."""
     message = render(name, to, context)
 
     def deliver() -> None:
@@ -79,7 +81,7 @@ def send(name: str, to: str, context: dict | None = None) -> None:
         else:
             logger.info("mail %r sent to %s", name, _masked(to))
 
-    if settings.EMAIL_IN_BACKGROUND:
+    if settings.EMAIL_IN_BACKGROUND if background is None else background:
         transaction.on_commit(lambda: threading.Thread(target=deliver, daemon=True).start())
     else:
         transaction.on_commit(deliver)

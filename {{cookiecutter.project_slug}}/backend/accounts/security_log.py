@@ -75,7 +75,7 @@ def _store(event: str, request, fields: dict) -> None:
     if request is not None and event in security_events.FAILURES:
         _after_response.rows.append(row)
     else:
-        write(row)
+        write(row, in_request=request is not None)
 
 
 def _row(event: str, fields: dict):
@@ -96,8 +96,9 @@ def _row(event: str, fields: dict):
     )
 
 
-def write(row) -> None:
-    """Insert the row (and mail its alert); a database error is logged, never raised."""
+def write(row, *, in_request: bool = True) -> None:
+    """Insert the row (and mail its alert); a database error is logged, never raised. Not
+    `in_request`: a command's (reset_two_factor), which may exit before a thread has mailed."""
     try:
         # A savepoint: a failed insert leaves the request's own transaction usable.
         with transaction.atomic():
@@ -108,10 +109,10 @@ def write(row) -> None:
     from . import security_events
 
     if row.event in security_events.ALERTS:
-        _alert(row)
+        _alert(row, in_request)
 
 
-def _alert(row) -> None:
+def _alert(row, in_request: bool) -> None:
     from . import mail, security_events
     from .models import User
 
@@ -131,6 +132,7 @@ def _alert(row) -> None:
                 "activity_link": mail.web_link("/settings/activity"),
                 "reset_link": mail.web_link("/forgot-password"),
             },
+            background=None if in_request else False,
         )
     except Exception:  # never fail the request for a notice; the event is in the log anyway
         logger.exception("security alert %s to user %s not sent", row.event, row.user_id)

@@ -7,6 +7,7 @@ import logging
 import re
 from datetime import timedelta
 from io import StringIO
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,6 +21,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import invitations, security_log
+from accounts import mail as accounts_mail
 from accounts.models import DeviceSession, SecurityEvent, User
 from accounts.security_events import ALERTS, FAILURES, USER_EVENTS, describe, device_summary
 from accounts.two_factor import reset_two_factor
@@ -337,6 +339,25 @@ def test_an_operator_resetting_two_factor(user):
     [message] = mail.outbox
     assert "Two-factor authentication reset by an administrator" in message.subject
     assert "Device: unknown" in message.body
+
+
+def test_the_reset_commands_alert_is_sent_before_the_command_exits(monkeypatch, settings, user):
+    # A thread of its own (EMAIL_IN_BACKGROUND) would die with the command's process.
+    settings.EMAIL_IN_BACKGROUND = True
+    threads = []
+
+    def thread(**kwargs):
+        threads.append(kwargs)
+        return SimpleNamespace(start=lambda: None)  # never sends
+
+    monkeypatch.setattr(accounts_mail.threading, "Thread", thread)
+    call_command("reset_two_factor", user.email, stdout=StringIO())
+    [message] = mail.outbox
+    assert "Two-factor authentication reset by an administrator" in message.subject
+    assert not threads
+    # In a request, the alert goes from a thread as every mail does.
+    security_log.warning("passkey_added", request_from(), user=user.pk)
+    assert len(threads) == 1 and len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize("event", sorted(ALERTS))
