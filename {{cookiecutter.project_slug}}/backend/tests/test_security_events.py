@@ -5,11 +5,13 @@ closed account's log goes; storing never fails a request."""
 
 import logging
 import re
+import time
 from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 import time_machine
 from django.core import mail
@@ -302,6 +304,51 @@ def test_a_replayed_refresh_token_is_logged_and_mailed(settings, signed_in, user
 
 
 # --- The events of the two-factor flows, as those flows log them ---------------------------------
+
+
+def test_the_authenticator_apps_flows(settings, signed_in, user):
+    settings.WEB_ORIGINS = ["https://portal.example.com"]
+    started = signed_in.post("/api/account/totp/").json()
+    now = int(time.time())
+    code = pyotp.TOTP(started["secret"]).at(now)
+    response = signed_in.post("/api/account/totp/confirm/", {"code": code}, format="json")
+    assert response.status_code == 200, response.content
+    response = signed_in.post("/api/account/recovery-codes/")
+    assert response.status_code == 200, response.content
+    recovery_code = response.json()["recovery_codes"][0]
+
+    other = browser_with(FIREFOX)
+    assert login(other).status_code == 202
+    near = {pyotp.TOTP(started["secret"]).at(now + 30 * k) for k in range(-3, 4)}
+    wrong = next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
+    second_step = "/api/auth/login/second-factor/"
+    assert other.post(second_step, {"code": wrong}, format="json").status_code == 400
+    response = other.post(second_step, {"code": recovery_code}, format="json")
+    assert response.status_code == 200, response.content
+    mail.outbox.clear()
+    assert signed_in.delete("/api/account/totp/").status_code == 204
+
+    expected = {
+        "totp_enabled": (AGENT, "Authenticator app turned on"),
+        "recovery_codes_generated": (AGENT, "New recovery codes generated"),
+        "second_factor_failed": (FIREFOX, "Wrong authentication code entered"),
+        "recovery_code_used": (FIREFOX, "A recovery code was used"),
+        "totp_disabled": (AGENT, "Authenticator app turned off"),
+    }
+    for event, (agent, description) in expected.items():
+        assert stored(user, event).user_agent == agent
+        [listed_event] = [e for e in listed(signed_in) if e["event"] == event]
+        assert listed_event["description"] == description
+    [other_login] = SecurityEvent.objects.filter(user=user, event="login", user_agent=FIREFOX)
+    assert other_login.detail == {"method": "recovery_code"}
+    assert (
+        describe("login", other_login.detail) == "Signed in with the password and a recovery code"
+    )
+    # Turning it off is the one of these that mails.
+    [message] = mail.outbox
+    assert "Authenticator app turned off" in message.subject
+    assert "https://portal.example.com/settings/activity" in message.body
+
 
 # (event, fields the flow logs besides user and request, description)
 TWO_FACTOR_EVENTS = [
