@@ -1,15 +1,20 @@
 """Two-factor authentication in Settings, in a real browser: the authenticator app set up from
 the QR code's key (codes computed here with pyotp) and its recovery codes shown once, then a
 sign-in that asks for a code; passkeys added through Chromium's virtual authenticator, signing
-in without an email, renamed and removed; a staff user held on the page until enrolled."""
+in without an email, renamed and removed; new recovery codes after confirming it's you; a staff
+user held on the page until enrolled; axe checks of the page."""
 
 import re
 import time
+from datetime import timedelta
 
 import pyotp
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from accessibility import report
 from conftest import PASSWORD, make_user
 from helpers import alerts, confirm, sessions_of, sign_in
 from virtual_authenticator import VirtualAuthenticator
@@ -37,6 +42,35 @@ def log_out(page) -> None:
     page.get_by_test_id("user-menu-button").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r"/login"))
+
+
+def add_passkey(page, name: str = "Passkey") -> None:
+    """From the two-factor page, through the virtual authenticator."""
+    page.get_by_label("Passkey name").fill(name)
+    page.get_by_role("button", name="Add a passkey").click()
+    expect(page.get_by_test_id("passkey-name").filter(has_text=name)).to_be_visible()
+
+
+def proved_long_ago(user) -> None:
+    """The user's last proof on their devices is older than REAUTH_WINDOW: a step-up action
+    asks to confirm it's them."""
+    from accounts.models import DeviceSession
+
+    long_ago = timezone.now() - timedelta(seconds=settings.REAUTH_WINDOW + 60)
+    DeviceSession.objects.filter(user=user).update(authenticated_at=long_ago)
+
+
+def generate_new_codes(page) -> None:
+    """Generate new codes, and yes in its confirmation (the step-up prompt may follow)."""
+    page.get_by_role("button", name="Generate new codes").click()
+    question = page.get_by_role("dialog", name="Generate new recovery codes?")
+    question.get_by_role("button", name="Generate new codes", exact=True).click()
+
+
+def recovery_digests(user) -> set[str]:
+    from accounts.models import RecoveryCode
+
+    return set(RecoveryCode.objects.filter(user=user).values_list("digest", flat=True))
 
 
 def set_up_authenticator_app(page) -> tuple[str, list[str]]:
@@ -253,3 +287,64 @@ def test_a_staff_user_is_held_on_the_page_until_enrolled(page):
 
     page.goto("/dashboard")  # no longer held back
     expect(page.get_by_test_id("user-email")).to_have_text(staff.email)
+
+
+def test_new_recovery_codes_after_confirming_it_is_you(page, user, authenticator):
+    from accounts.totp import recovery_code_digest
+
+    sign_in(page, user)
+    page.goto(ENROLMENT)
+    add_passkey(page)
+    expect(page.get_by_test_id("recovery-codes-left")).to_contain_text("0 recovery codes are left.")
+    proved_long_ago(user)
+
+    # Cancelled: nothing made, the page says why.
+    generate_new_codes(page)
+    prompt = page.get_by_role("dialog", name="Confirm it's you")
+    prompt.get_by_role("button", name="Cancel").click()
+    expect(alerts(page)).to_contain_text("Confirm it's you to continue.")
+    assert recovery_digests(user) == set()
+
+    generate_new_codes(page)
+    prompt.get_by_role("button", name="Use a passkey").click()  # the virtual authenticator's
+    codes = page.get_by_test_id("recovery-codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    shown = [c.strip() for c in codes.all_inner_texts()]
+    assert recovery_digests(user) == {recovery_code_digest(c) for c in shown}
+    page.get_by_role("button", name="I saved them").click()
+    expect(page.get_by_test_id("recovery-codes-left")).to_contain_text(
+        "10 recovery codes are left."
+    )
+
+
+def test_the_two_factor_page_is_accessible(page, user, authenticator):
+    problems = []
+
+    def check(what: str) -> None:
+        for width, scheme in ((390, "light"), (1280, "dark")):
+            page.set_viewport_size({"width": width, "height": 844})
+            page.emulate_media(color_scheme=scheme)
+            if found := report(page, f"{what}, {width}px, {scheme}"):
+                problems.append(found)
+
+    sign_in(page, user)
+    page.goto(ENROLMENT)
+    expect(page.get_by_test_id("no-passkeys")).to_be_visible()
+    check("two-factor off")
+
+    page.get_by_role("button", name="Set up authenticator app").click()
+    secret = page.get_by_test_id("totp-secret").inner_text().strip()
+    page.get_by_label("Code from the app").fill(a_wrong_code(secret))
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_test_id("code-error")).to_be_visible()
+    check("the authenticator app's QR code, a wrong code")
+    page.get_by_label("Code from the app").fill(code_at(secret, 0))
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_test_id("recovery-codes").get_by_role("listitem")).to_have_count(10)
+    check("recovery codes")
+
+    page.get_by_role("button", name="I saved them").click()
+    add_passkey(page, "Laptop")
+    page.get_by_role("button", name="Rename Laptop").click()
+    check("two-factor on, a passkey being renamed")
+    assert not problems, "\n\n".join(problems)
