@@ -23,6 +23,7 @@ from .serializers import MAX_PASSWORD_LENGTH, UserSerializer, expiry_data
 from .sign_in import sign_in_after
 from .step_up import require_recent_auth
 from .throttles import LoginAttempt
+from .two_factor import remove_second_factors
 from .views import with_cookies
 
 THROTTLED = OpenApiResponse(schema.DetailSerializer, "Too many wrong passwords: wait.")
@@ -121,8 +122,8 @@ class CloseAccountView(APIView):
 def close_account(user: User) -> None:
     """Deactivate `user` and erase what identifies them: the name, the address (a placeholder
     that receives no mail, so the real one can be invited or sign up again), the password, the
-    device sessions and the security log (IP addresses, browsers) and the address on their
-    accepted invitation. The row stays, so what they wrote keeps its author (shown as the
+    device sessions and the security log (IP addresses, browsers), the second factors, and the
+    address on their accepted invitation. The row stays, so what they wrote keeps its author (shown as the
     placeholder)."""
     with transaction.atomic():
         user.name = ""
@@ -133,4 +134,5 @@ def close_account(user: User) -> None:
         user.save()  # revokes every session (User.save)
         DeviceSession.objects.filter(user=user).delete()
         SecurityEvent.objects.filter(user=user).delete()  # IP addresses, browsers again
+        remove_second_factors(user)  # the app's secret, recovery codes, passkeys
         Invitation.objects.filter(user=user).update(email=user.email, name="")

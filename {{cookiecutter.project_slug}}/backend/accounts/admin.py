@@ -47,8 +47,14 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
                 params={"wait": exc.wait or 1},
             ) from None
         except ValidationError:
+            # The account's id for its owner's security log, as sign_in.py does.
+            account = User.objects.filter(email=attempt.email).values_list("pk", flat=True).first()
             security_log.warning(
-                "login_failed", self.request, email_sha256=attempt.account_digest, via="admin"
+                "login_failed",
+                self.request,
+                email_sha256=attempt.account_digest,
+                user=account,
+                via="admin",
             )
             raise
         attempt.succeeded()

@@ -66,9 +66,14 @@ def reset_two_factor(user: User, request=None, *, by=None) -> None:
     """What an operator does for a user who lost their authenticator app and recovery codes:
     remove every second factor (app, recovery codes, passkeys). The user signs in with the
     password alone again (and must enrol again at once if the policy covers them)."""
+    remove_second_factors(user)
+    security_log.warning("two_factor_reset", request, user=user.pk, by=by)
+
+
+def remove_second_factors(user: User) -> None:
+    """The app, the recovery codes and the passkeys of `user`, gone."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         Passkey.objects.filter(user=user).delete()
         sync_two_factor(user)
-    security_log.warning("two_factor_reset", request, user=user.pk, by=by)

@@ -404,3 +404,21 @@ def test_the_admin_login_refuses_a_policy_user_without_two_factor(db, settings):
     response = admin_login(Client(), "root@example.com")
     assert response.status_code == 200
     assert b"requires two-factor" in response.content
+
+
+def test_closing_the_account_removes_its_second_factors(signed_in, user):
+    enrol(signed_in)
+    assert (
+        signed_in.post("/api/account/close/", {"password": PASSWORD}, format="json").status_code
+        == 204
+    )
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not RecoveryCode.objects.filter(user=user).exists()
+
+
+def test_a_failed_admin_login_lands_in_the_owners_security_log(db):
+    from accounts.models import SecurityEvent
+
+    admin = User.objects.create_superuser("root@example.com", PASSWORD, name="Root")
+    Client().post("/admin/login/", {"username": "ROOT@example.com", "password": "wrong"})
+    assert SecurityEvent.objects.filter(user=admin, event="login_failed").exists()
