@@ -25,9 +25,6 @@ from .sign_in import sign_in_after
 from .throttles import LoginIPThrottle
 from .views import CookieFlowView, signed_in_response
 
-REFUSED = OpenApiResponse(
-    schema.DetailSerializer, "The passkey could not be used (code `passkey_invalid`)."
-)
 THROTTLED = OpenApiResponse(schema.DetailSerializer, "Too many attempts: wait.")
 
 
@@ -101,7 +98,7 @@ class PasskeyLoginView(CookieFlowView):
 
     @extend_schema(
         request=PasskeyCredentialSerializer,
-        responses={200: schema.LoginResponseSerializer, 400: REFUSED, 429: THROTTLED},
+        responses={200: schema.LoginResponseSerializer, 429: THROTTLED},
     )
     def post(self, request):
         """Sign in with a passkey, by itself or as the second step after a password (it ends
@@ -133,9 +130,7 @@ class PasskeyListView(APIView):
         mine = Passkey.objects.filter(user=request.user)
         return Response(PasskeySerializer(mine, many=True).data)
 
-    @extend_schema(
-        request=PasskeyRegistrationSerializer, responses={201: PasskeySerializer, 400: REFUSED}
-    )
+    @extend_schema(request=PasskeyRegistrationSerializer, responses={201: PasskeySerializer})
     def post(self, request):
         """Add a passkey: the credential navigator.credentials.create() made from the options
         of POST /api/account/passkeys/options/. Two-factor is on from now."""
