@@ -1,7 +1,6 @@
 "use client";
 
-import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ConfirmButton } from "@/components/confirm-button";
 import { Field, FormError, Status } from "@/components/field";
@@ -15,20 +14,12 @@ import {
   renamePasskey,
   useLoad,
 } from "@/lib/api";
+import { useWebAuthnSupport } from "@/lib/auth";
 import { text, useSubmit } from "@/lib/forms";
 
 import styles from "./two-factor.module.css";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-/** Can this browser create passkeys? Asked in the browser only (false while prerendered). */
-function useWebAuthn(): boolean {
-  return useSyncExternalStore(
-    () => () => {},
-    () => browserSupportsWebAuthn(),
-    () => false,
-  );
-}
 
 /** The user's passkeys: add one on this device, rename, remove (the API asks for a recent
  * sign-in, and refuses to remove the last factor when the user's role requires one). */
@@ -36,7 +27,7 @@ export function Passkeys({ onChanged }: { onChanged: (message: string) => void }
   const load = useCallback((signal: AbortSignal) => listPasskeys({ signal }), []);
   const passkeys = useLoad(load);
   const heading = useRef<HTMLHeadingElement>(null);
-  const supported = useWebAuthn();
+  const supported = useWebAuthnSupport(); // "Add a passkey" only where the browser can
 
   async function changed(message: string) {
     await passkeys.reload();
