@@ -139,7 +139,8 @@ export interface paths {
         put?: never;
         /**
          * @description Options for navigator.credentials.create(): a passkey the authenticator keeps
-         *     (discoverable), user verification required, none you have already.
+         *     (discoverable), user verification required, none you have already. Step-up (403
+         *     `reauth_required`): a stolen session must not add a way back in for its thief.
          */
         post: operations["account_passkeys_options_create"];
         delete?: never;
@@ -235,7 +236,8 @@ export interface paths {
         put?: never;
         /**
          * @description Start setting up an authenticator app (again, if not confirmed yet): its secret and QR
-         *     code. It is on once confirmed with a code (totp/confirm/).
+         *     code. It is on once confirmed with a code (totp/confirm/). Step-up (403
+         *     `reauth_required`): a stolen session must not lock its owner out behind a thief's app.
          */
         post: operations["account_totp_create"];
         /**
@@ -1568,13 +1570,13 @@ export interface operations {
                     "application/json": components["schemas"]["Passkey"];
                 };
             };
-            /** @description The passkey could not be used (code `passkey_invalid`). */
+            /** @description The input is not valid. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Detail"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
@@ -2519,13 +2521,13 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description The passkey could not be used (code `passkey_invalid`). */
+            /** @description The input is not valid. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Detail"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
