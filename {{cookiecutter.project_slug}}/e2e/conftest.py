@@ -179,6 +179,25 @@ def other_user():
     return make_user(name="Grace Hopper")
 
 
+def add_authenticator_app(user):
+    """Gives `user` a confirmed authenticator app (its secret in the database: helpers.py computes
+    its codes), as enrolment in Settings would. Staff and admins need one to get past the
+    two-factor policy (TWO_FACTOR_REQUIRED_ROLES) and be signed in anywhere but the enrolment
+    page; helpers.sign_in() answers the code step."""
+    import pyotp
+    from accounts.models import TOTPDevice
+    from accounts.two_factor import sync_two_factor
+    from django.db import transaction
+    from django.utils import timezone
+
+    with transaction.atomic():
+        TOTPDevice.objects.create(
+            user=user, secret=pyotp.random_base32(), confirmed_at=timezone.now()
+        )
+        sync_two_factor(user)
+    return user
+
+
 @pytest.fixture
 def staff_user():
-    return make_user(name="Sam Staff", role="staff")
+    return add_authenticator_app(make_user(name="Sam Staff", role="staff"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -21,12 +22,49 @@ Object.defineProperty(Document.prototype, "hidden", { get: () => true });
 
 
 def sign_in(page: Page, user, next_path: str = "/dashboard") -> None:
+    """Signs `user` in from /login: the password, then (two-factor on) a code of their
+    authenticator app, computed from its secret in the database."""
     page.goto("/login")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    user.refresh_from_db()
+    if user.two_factor_enabled:
+        page.get_by_label("Authentication code").fill(totp_code(page, user))
+        page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"**{next_path}")
     expect(page.get_by_test_id("user-email")).to_have_text(user.email)
+
+
+# --- Two-factor codes ---------------------------------------------------------------------------
+
+TOTP_STEP = 30  # seconds (accounts/totp.py)
+
+
+def totp_code(page: Page, user) -> str:
+    """A code of `user`'s authenticator app that the API accepts now: the API accepts the
+    steps next to its own (one each side) but each step once, so this is the current step's
+    code, or a later one's when that was used (re-read from the database). Waits, in the
+    browser's clock (the same machine's), for the step to come within reach if needed."""
+    import pyotp
+    from accounts.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed_at__isnull=False)
+    step = max(int(time.time()) // TOTP_STEP, device.last_used_step + 1)
+    # Usable from the start of the step before it.
+    usable_ms = (step - 1) * TOTP_STEP * 1000
+    page.wait_for_function(f"() => Date.now() >= {usable_ms}", polling=200, timeout=65_000)
+    return pyotp.TOTP(device.secret, interval=TOTP_STEP).at(step * TOTP_STEP)
+
+
+def wrong_totp_code(user) -> str:
+    """Six digits the API refuses now: no code of the steps it accepts (nor one step beyond)."""
+    import pyotp
+    from accounts.models import TOTPDevice
+
+    totp = pyotp.TOTP(TOTPDevice.objects.get(user=user).secret, interval=TOTP_STEP)
+    near = {totp.at(time.time() + offset) for offset in (-60, -30, 0, 30, 60)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in near)
 
 
 def confirm(page: Page, button: str) -> None:

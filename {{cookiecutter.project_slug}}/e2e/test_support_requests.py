@@ -8,7 +8,7 @@ import secrets
 
 from playwright.sync_api import expect
 
-from conftest import make_user
+from conftest import add_authenticator_app, make_user
 from helpers import Traffic, alerts, confirm, sign_in
 
 
@@ -220,7 +220,7 @@ def test_a_long_list_has_pages(page, user):
 def test_an_admin_deletes_a_request_after_confirming(page, user):
     from support.models import SupportRequest
 
-    admin = make_user(name="Ada Admin", role="admin")
+    admin = add_authenticator_app(make_user(name="Ada Admin", role="admin"))
     request = make_request(user)
     sign_in(page, admin)
     page.goto(f"/requests/{request.pk}")

@@ -12,6 +12,8 @@
  * - next-path.ts: where to go after login (no open redirects)
  * - messages.ts: what the login page says (why the user was signed out, why sign-in failed)
  * - roles.ts: who may see what (the server decides; the web only hides)
+ * - policy.ts: the two-factor policy's forced enrolment (the signed-in layout applies it)
+ * - webauthn.ts: whether the browser can use passkeys
  * The API's resources (typed from its OpenAPI schema) are in lib/api.
  */
 
