@@ -12,7 +12,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import security_log, totp
+from . import schema, security_log, totp
 from .models import Passkey, RecoveryCode, TOTPDevice, User
 from .second_factor import WRONG_CODE
 from .step_up import require_recent_auth
@@ -73,7 +73,9 @@ class TwoFactorView(APIView):
 class TOTPView(APIView):
     two_factor_setup_allowed = True
 
-    @extend_schema(request=None, responses={200: TOTPEnrolmentSerializer})
+    @extend_schema(
+        request=None, responses={200: TOTPEnrolmentSerializer, 400: schema.DetailSerializer}
+    )
     def post(self, request):
         """Start setting up an authenticator app (again, if not confirmed yet): its secret and QR
         code. It is on once confirmed with a code (totp/confirm/). Step-up (403
@@ -85,7 +87,7 @@ class TOTPView(APIView):
         uri = totp.provisioning_uri(device)
         return Response({"secret": device.secret, "otpauth_url": uri, "qr_code": totp.qr_code(uri)})
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 400: schema.DetailSerializer})
     def delete(self, request):
         """Turn the authenticator app off (step-up). Not the last second factor of a user whose
         role requires one: 400 `two_factor_required`."""
@@ -142,10 +144,7 @@ class RecoveryCodesView(APIView):
     two_factor_setup_allowed = True
 
     @extend_schema(
-        request=None,
-        responses={
-            200: RecoveryCodesSerializer,
-        },
+        request=None, responses={200: RecoveryCodesSerializer, 400: schema.DetailSerializer}
     )
     def post(self, request):
         """Ten new recovery codes (step-up); the old ones stop working."""
