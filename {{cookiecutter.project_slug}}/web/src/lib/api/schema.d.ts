@@ -1946,6 +1946,14 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodes"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -2034,6 +2042,14 @@ export interface operations {
                     "application/json": components["schemas"]["TOTPEnrolment"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -2069,6 +2085,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {

@@ -2021,6 +2021,14 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodes"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -2109,6 +2117,14 @@ export interface operations {
                     "application/json": components["schemas"]["TOTPEnrolment"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -2144,6 +2160,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {

@@ -1804,6 +1804,14 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodes"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -1892,6 +1900,14 @@ export interface operations {
                     "application/json": components["schemas"]["TOTPEnrolment"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -1927,6 +1943,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {

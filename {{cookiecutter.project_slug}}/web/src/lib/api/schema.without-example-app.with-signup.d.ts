@@ -1879,6 +1879,14 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodes"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -1967,6 +1975,14 @@ export interface operations {
                     "application/json": components["schemas"]["TOTPEnrolment"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
                 headers: {
@@ -2002,6 +2018,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
             };
             /** @description Not signed in, or the credentials or token are not valid. */
             401: {
