@@ -9,10 +9,8 @@ from rest_framework.views import APIView
 
 from . import schema, security_log
 from .account_views import check_current_password, password_field
-from .second_factor import WRONG_CODE
+from .second_factor import check_code
 from .step_up import mark_authenticated
-from .throttles import CodeAttempt
-from .totp import accept_second_factor, recovery_codes_left
 
 
 class ReauthSerializer(serializers.Serializer):
@@ -61,21 +59,3 @@ class ReauthView(APIView):
         until = mark_authenticated(request)
         security_log.info("reauthenticated", request, user=request.user.pk, method=method)
         return Response({"reauthenticated_until": until})
-
-
-def check_code(request, code: str) -> str:
-    """How `code` proves the signed-in user's second factor; a 400 on `code` if it does not,
-    counted like the sign-in's codes (429 once too many)."""
-    user = request.user
-    attempt = CodeAttempt(request, user.email)
-    attempt.begin()
-    method = accept_second_factor(user, code)
-    if method is None:
-        security_log.warning("second_factor_failed", request, user=user.pk)
-        raise ValidationError({"code": [WRONG_CODE]})
-    attempt.succeeded()
-    if method == "recovery_code":
-        security_log.warning(
-            "recovery_code_used", request, user=user.pk, left=recovery_codes_left(user)
-        )
-    return method

@@ -93,6 +93,21 @@ def complete(request, value: str | None, code: str) -> tuple[User, str]:
         else:
             challenge.failures += 1
             challenge.save(update_fields=["failures"])
+    return user, settle(request, user, attempt, method)
+
+
+def check_code(request, code: str) -> str:
+    """How `code` proves the signed-in user's second factor (step-up: reauth_views.py); as the
+    second step, a 400 on `code` if it does not, and 429 once too many are wrong."""
+    user = request.user
+    attempt = CodeAttempt(request, user.email)
+    attempt.begin()
+    return settle(request, user, attempt, accept_second_factor(user, code))
+
+
+def settle(request, user: User, attempt: CodeAttempt, method: str | None) -> str:
+    """After a code was checked: a wrong one is logged and refused (400 on `code`); a right one
+    clears the wrong-code counters, and a recovery code used up is logged. Answers `method`."""
     if method is None:
         security_log.warning("second_factor_failed", request, user=user.pk)
         raise ValidationError({"code": [WRONG_CODE]})
@@ -101,7 +116,7 @@ def complete(request, value: str | None, code: str) -> tuple[User, str]:
         security_log.warning(
             "recovery_code_used", request, user=user.pk, left=recovery_codes_left(user)
         )
-    return user, method
+    return method
 
 
 def _pending(value: str | None, *, lock: bool = False) -> AuthChallenge:
