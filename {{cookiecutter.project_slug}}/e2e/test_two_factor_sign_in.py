@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accessibility import report
 from conftest import PASSWORD, add_authenticator_app, make_user
 from helpers import Traffic, alerts, cookie, sign_in, totp_code, wrong_totp_code
 from virtual_authenticator import VirtualAuthenticator
@@ -98,15 +99,23 @@ def test_start_over_goes_back_to_the_password(page):
     expect(page.get_by_label("Email")).to_have_value(user.email)
 
 
+def add_recovery_codes(user, codes: list[str]) -> None:
+    """Stored as the API stores them (hashed with its own function)."""
+    from accounts.models import RecoveryCode
+    from accounts.totp import recovery_code_digest
+
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, digest=recovery_code_digest(code)) for code in codes
+    )
+
+
 def test_a_recovery_code_works_once(page, context):
     from accounts.models import RecoveryCode
     from accounts.totp import recovery_code_digest
 
     user = add_authenticator_app(make_user())
     codes = ["abcd-efgh-jkmn-pqrs", "tuvw-xyz2-3456-789a"]
-    RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, digest=recovery_code_digest(code)) for code in codes
-    )
+    add_recovery_codes(user, codes)
 
     password_step(page, user)
     page.get_by_role("button", name="Use a recovery code").click()
@@ -253,3 +262,38 @@ def test_a_passkey_finishes_the_second_step_and_a_closed_prompt_is_calm(page, co
     page.wait_for_url("**/dashboard")
     expect(page.get_by_test_id("user-email")).to_have_text(user.email)
     assert cookie(context, "mfa") is None
+
+
+def test_the_code_step_and_the_prompt_pass_axe(page):
+    """axe-core's WCAG checks, on a phone and a desktop, light and dark: the code step with a
+    wrong code's error, the recovery code field, and the prompt with a wrong password's error."""
+    user = add_authenticator_app(make_user())
+    add_recovery_codes(user, ["abcd-efgh-jkmn-pqrs"])
+    problems = []
+
+    def check(what: str) -> None:
+        for width, scheme in [(390, "light"), (1280, "dark")]:
+            page.set_viewport_size({"width": width, "height": 844})
+            page.emulate_media(color_scheme=scheme)
+            if found := report(page, f"{what}, {width}px, {scheme}"):
+                problems.append(found)
+
+    password_step(page, user)
+    page.get_by_label("Authentication code").fill(wrong_totp_code(user))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_test_id("code-error")).to_be_visible()
+    check("the code step with an error")
+    page.get_by_role("button", name="Use a recovery code").click()
+    expect(page.get_by_label("Recovery code")).to_be_visible()
+    check("the recovery code step")
+
+    sign_in(page, user)
+    page.goto("/settings")
+    proved_long_ago(user)
+    change_password(page)
+    dialog = page.get_by_role("dialog", name="Confirm it's you")
+    dialog.get_by_label("Password", exact=True).fill("not my password")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_test_id("password-error")).to_be_visible()
+    check("the prompt with an error")
+    assert not problems, "\n\n".join(problems)
