@@ -6,7 +6,7 @@
 
 import type { User } from "./client";
 
-/** Where a user the policy holds back adds a second factor (WEB-SETTINGS' page). */
+/** Where a user the policy holds back adds a second factor: Settings' two-factor page. */
 export const ENROLMENT_PATH = "/settings/two-factor";
 
 /** Must `user` add a second factor before anything else? */
