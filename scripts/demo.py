@@ -84,8 +84,11 @@ def main() -> int:
         )
         STAMP.write_text(wanted)  # only once the bake is installed and seeded
 
+    # Staff must have two-factor (TWO_FACTOR_REQUIRED_ROLES): their first sign-in enrols them.
+    then = {"staff": " (then set up two-factor: staff must)"}
     ready = "|".join(
-        f"Sign in as {role}: {email} / {PASSWORD}" for role, email in USERS.items()
+        f"Sign in as {role}: {email} / {PASSWORD}{then.get(role, '')}"
+        for role, email in USERS.items()
     )
     os.execvp(
         "make", ["make", "--no-print-directory", "-C", str(baked), "dev", f"DEV_READY={ready}"]
