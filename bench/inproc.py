@@ -460,10 +460,10 @@ def cmd_grow(args) -> dict:
             else:
                 sql = (
                     f"{series}INSERT INTO {table} (id, user_id, created_at, last_used_at, "
-                    "expires_at, user_agent, ip_address, revoked_at) "
-                    f"SELECT {uuid}, {user}, %s, %s, %s, 'bench', NULL, NULL FROM {source}"
+                    "expires_at, user_agent, ip_address, revoked_at, authenticated_at) "
+                    f"SELECT {uuid}, {user}, %s, %s, %s, 'bench', NULL, NULL, %s FROM {source}"
                 )
-                params = [adapt(long_ago), adapt(long_ago), adapt(expired)]
+                params = [adapt(long_ago), adapt(long_ago), adapt(expired), adapt(long_ago)]
             cursor.execute(sql, [missing, *params] if sqlite else [*params, missing])
     if not sqlite:
         with connection.cursor() as cursor:
