@@ -7,15 +7,20 @@
 
 Either way the token's device session must still be active (not revoked, not past its
 absolute cap): the user is loaded in one query joined with it, so logout and revocation take
-effect within seconds, not when the access token expires. Each process remembers an accepted token for those few seconds (auth_cache.py).
+effect at once, not when the access token expires. Each process remembers the tokens it
+accepted, and every process forgets them the moment a revocation is published (auth_cache.py,
+revocations.py): the common request costs no query.
 
 A user whose role requires two-factor and who has none yet may only use the views that let
 them add one (two_factor.enforce_policy): 403 `two_factor_setup_required` elsewhere.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils import timezone
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -27,11 +32,21 @@ from .two_factor import enforce_policy
 
 
 def enforce_csrf(request) -> None:
-    """Django's CSRF check, as DRF applies it to session-authenticated requests (403 if not)."""
-    SessionAuthentication().enforce_csrf(request)
+    """Django's CSRF check, as DRF applies it to session-authenticated requests (403 if not).
+    Django's check accepts every request of a safe method (GET, HEAD, OPTIONS, TRACE) without
+    looking further: those skip it here, which is most of what a browser asks."""
+    if request.method not in SAFE_METHODS:
+        SessionAuthentication().enforce_csrf(request)
 
 
 class CookieOrBearerAuthentication(JWTAuthentication):
+    def __init__(self):
+        pass  # DRF makes one per request: simplejwt's lookup of the user model waits for a miss
+
+    @cached_property
+    def user_model(self):
+        return get_user_model()
+
     def authenticate(self, request):
         header = self.get_header(request)
         if header is not None and (raw := self.get_raw_token(header)) is not None:

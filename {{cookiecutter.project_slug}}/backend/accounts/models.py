@@ -151,8 +151,13 @@ class DeviceSessionQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now, last_used_at__gt=idle_since)
 
     def revoke(self) -> int:
-        revoked = self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        auth_cache.forget_all()  # authentication's memory of active sessions
+        """End these sessions: their refresh tokens at once, their access tokens in every API
+        process at once too (auth_cache.py)."""
+        ending = dict(self.filter(revoked_at__isnull=True).values_list("pk", "user_id"))
+        revoked = DeviceSession.objects.filter(pk__in=ending, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        auth_cache.forget_users(set(ending.values()))
         return revoked
 
 

@@ -75,9 +75,11 @@ SESSION_MAX_LIFETIME = env_int("SESSION_MAX_LIFETIME", 30 * 86400)
 # (accounts/rotation.py): long enough for a restarted server to answer a retry, short enough to
 # leave a thief little time (Okta's grace period defaults to 30 s as well).
 REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 30)
-# How long each process remembers an access token it accepted (accounts/auth_cache.py): the
-# longest a logout or revocation takes to reach every worker. 0: check every request in full.
-AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
+# How long each process trusts an access token it accepted without asking the database again
+# (accounts/auth_cache.py). Revocations reach every process at once through Redis; this bounds
+# only changes made behind the models' back and, without Redis, how late the other worker
+# processes of one server learn of a revocation. 0: check every request in full.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60 if os.environ.get("REDIS_URL") else 5)
 
 # Login throttling (accounts/throttles.py, README "Login throttling"). Attempts per client IP,
 # whatever the account; then failed attempts only, forgotten on success: per account and client
@@ -243,12 +245,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Throttling counters live in the cache: set REDIS_URL to share them between processes.
-if os.environ.get("REDIS_URL"):
+# Redis, shared by every API process: the throttling counters (the cache) and the news of
+# revoked sessions (accounts/revocations.py). With Redis down the API stays up: the counters
+# are forgotten (throttling is off until it is back, config/cache.py) and each request asks the
+# database whether its session still holds. Without REDIS_URL: one process (development).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+REVOCATION_CHANNEL = "{{ cookiecutter.project_slug }}:auth:revoked"
+if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "BACKEND": "config.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis down or slow must not hold requests up.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
