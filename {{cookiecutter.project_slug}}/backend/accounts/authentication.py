@@ -17,8 +17,8 @@ them add one (two_factor.enforce_policy): 403 `two_factor_setup_required` elsewh
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
 from django.utils import timezone
+from django.utils.functional import cached_property
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.authentication import JWTAuthentication

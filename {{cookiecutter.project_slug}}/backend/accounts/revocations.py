@@ -14,6 +14,7 @@ remembers nothing and every request asks the database (one query): the API stays
 REDIS_URL (development: one process) nothing is published and the memory is always trusted.
 """
 
+import contextlib
 import logging
 import os
 import threading
@@ -111,7 +112,7 @@ def _listen(key, channel: str) -> None:
                 message = pubsub.get_message(timeout=1.0)
                 if message is not None and _listener_key == key:
                     _receive(message)
-        except Exception as error:  # noqa: BLE001  (whatever broke, stop trusting and retry)
+        except Exception as error:  # whatever broke: stop trusting, and retry
             if _listening.is_set():
                 log.warning("revocations: not listening (%s); asking the database", error)
         finally:
@@ -119,10 +120,8 @@ def _listen(key, channel: str) -> None:
                 _stop_trusting()
                 _first_attempt.set()
             if pubsub is not None:
-                try:
+                with contextlib.suppress(Exception):  # the connection is gone already
                     pubsub.close()
-                except Exception:  # noqa: BLE001, S110  (the connection is gone already)
-                    pass
         time.sleep(RETRY_SECONDS)
 
 
