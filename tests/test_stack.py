@@ -234,11 +234,12 @@ def test_prod_compose_runs_the_production_images(baked):
     project, a = baked
     compose = load_yaml(project / "docker-compose.prod.yml")
     services = compose["services"]
-    assert set(services) == {"db", "redis", "migrate", "housekeeping", "backend", "web"}
-    for name in ("db", "redis", "backend", "web"):
+    assert set(services) == {"db", "redis", "migrate", "housekeeping", "backend", "web", "caddy"}
+    for name in ("db", "redis", "backend", "web", "caddy"):
         assert services[name]["healthcheck"]["test"], f"{name} has no health check"
         assert services[name]["restart"] == "unless-stopped"
-    assert not any("ports" in services[name] for name in ("db", "redis"))
+    # Only Caddy publishes ports (tests/test_deploy.py checks it and its routes).
+    assert [name for name, service in services.items() if "ports" in service] == ["caddy"]
 
     migrate, backend, web = services["migrate"], services["backend"], services["web"]
     housekeeping = services["housekeeping"]
@@ -259,21 +260,19 @@ def test_prod_compose_runs_the_production_images(baked):
     assert backend["depends_on"]["db"] == {"condition": "service_healthy"}
     assert web["depends_on"] == {"backend": {"condition": "service_healthy"}}
 
-    # The same variables as development: backend/.env, production mode forced. What only the
-    # deployment knows (how many proxies stand in front, the web client's origin) is left to
-    # backend/.env, which must set it (README, "Deploying").
+    # The same variables as development: backend/.env, production mode forced, and what the one
+    # origin behind Caddy decides: the host, the web client's origin, one proxy.
     defaults = {"POSTGRES_PASSWORD": "x"}
+    origin = f"https://{a['domain_name']}"
     for service in (migrate, housekeeping, backend):
         assert service["env_file"] == ["backend/.env"]
         environment = resolve(service["environment"], defaults)
         assert environment["DJANGO_DEBUG"] == "0"
         assert urlsplit(environment["DATABASE_URL"]).hostname == "db"
-        assert not {"NUM_PROXIES", "WEB_ORIGIN", "LOCAL_TRIAL"} & set(environment)
-    assert resolve(backend["ports"], defaults) == [f"127.0.0.1:{a['api_port']}:8000"]
-    assert resolve(web["ports"], defaults) == [f"127.0.0.1:{a['web_port']}:3000"]
-    assert resolve(web["build"]["args"], defaults) == {
-        "NEXT_PUBLIC_API_URL": f"http://localhost:{a['api_port']}"
-    }
+        assert environment["NUM_PROXIES"] == "1" and environment["WEB_ORIGIN"] == origin
+        assert environment["DJANGO_ALLOWED_HOSTS"] == a["domain_name"]
+        assert "LOCAL_TRIAL" not in environment
+    assert resolve(web["build"]["args"], defaults) == {"NEXT_PUBLIC_API_URL": origin}
 
 
 def test_compose_variables_are_documented_with_the_same_defaults(baked):
@@ -793,9 +792,8 @@ def test_production_api_passes_check_deploy(production_api):
 
 @slow
 def test_production_backend_refuses_what_backend_env_must_set(production_api):
-    """The production compose file leaves NUM_PROXIES and WEB_ORIGIN to backend/.env: without
-    the first its migrate service fails (and so the API never starts), with an http origin
-    nothing starts at all."""
+    """Production settings refuse to run without NUM_PROXIES (the migrate service fails, and so
+    the API never starts), and nothing starts with an http origin or no mail server."""
     command, env = production_api.compose["services"]["migrate"]["command"], production_api.env
     cases = [
         ({k: v for k, v in env.items() if k != "NUM_PROXIES"}, ["accounts.E002"]),
