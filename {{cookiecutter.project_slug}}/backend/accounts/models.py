@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import auth_cache
+from . import auth_cache, metrics
 
 
 class UserManager(BaseUserManager):
@@ -158,6 +158,7 @@ class DeviceSessionQuerySet(models.QuerySet):
             revoked_at=timezone.now()
         )
         auth_cache.forget_users(set(ending.values()))
+        metrics.REVOCATIONS.inc(revoked)
         return revoked
 
 

@@ -33,7 +33,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from . import security_log
+from . import metrics, security_log
 from .exceptions import RefreshRejected, TokenJustRotated
 from .models import DeviceSession
 from .tokens import SessionRefreshToken, TokenPair, new_tokens, successor_jti, with_access
@@ -43,13 +43,15 @@ def rotate(raw_token: str, request=None) -> TokenPair:
     """The next tokens of the session `raw_token` belongs to; else RefreshRejected, or its kind
     TokenJustRotated when another request has just rotated the token (logged either way)."""
     try:
-        return _rotate(raw_token, request)
+        tokens = _rotate(raw_token, request)
     except RefreshRejected as exc:
         # Ended or expired sessions are routine; a bad, unknown or replayed token may not be.
         routine = exc.code in {"session_revoked", "session_expired", "token_rotated"}
         log = security_log.info if routine else security_log.warning
         log("refresh_refused", request, code=exc.code, user=exc.user_id, session=exc.session_id)
         raise
+    metrics.REFRESHES.inc()
+    return tokens
 
 
 def _rotate(raw_token: str, request) -> TokenPair:

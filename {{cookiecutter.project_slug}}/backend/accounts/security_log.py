@@ -25,6 +25,7 @@ from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from . import metrics
 from .device_sessions import client_ip
 
 logger = logging.getLogger("accounts.security")
@@ -42,6 +43,7 @@ def log(level: int, event: str, request=None, **fields) -> None:
         fields.setdefault("user_agent", request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH])
     text = " ".join(f"{key}={_quoted(value)}" for key, value in fields.items())
     logger.log(level, "event=%s %s", event, text, extra={"event": event, **fields})
+    metrics.count_event(event, request, fields)
     if fields.get("user") is not None:
         _store(event, request, fields)
 

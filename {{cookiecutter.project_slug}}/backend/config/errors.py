@@ -1,10 +1,15 @@
 """Every error is JSON with a `detail` string, from DRF views and from Django alike."""
 
 from django.http import JsonResponse
+from rest_framework.exceptions import Throttled
 from rest_framework.views import exception_handler
+
+from accounts import metrics
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, Throttled):
+        metrics.count_throttled(context["request"])
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict):
         # simplejwt lists which token classes it tried and why: internals, not for clients.

@@ -339,13 +339,29 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
-    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy (Caddy, an Ingress), which sets X-Forwarded-Proto and drops
+    # the client's. Only then: with NUM_PROXIES 0 clients reach the API directly, and the header
+    # would be theirs to fake.
+    if NUM_PROXIES > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 86400)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Metrics ------------------------------------------------------------------------------------
+
+# GET /metrics (config/metrics.py) answers Prometheus when it brings this bearer token, and 404
+# to anyone else; unset: always 404. Long and random with DEBUG off, as the keys above.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+if not DEBUG and METRICS_TOKEN and is_low_entropy(METRICS_TOKEN):
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN must be a long random value (at least 50 characters), or unset."
+    )
+# First: it times each request, all middleware included, per view; and answers /metrics before
+# the Host check and the https redirect, as Prometheus scrapes each replica by its address.
+MIDDLEWARE = ["config.metrics.request_metrics", *MIDDLEWARE]
 
 # --- Static files, API docs, i18n ---------------------------------------------------------------
 
