@@ -10,7 +10,7 @@ TOOLS := tests/tools/node_modules/.package-lock.json
 # The venv's bin first: the generated projects' Makefiles find uv there.
 RUN := PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 
-.PHONY: help demo demo-reset bench-web test lint api-types fuzz soak bench wrk chromium clean
+.PHONY: help demo demo-reset bench-web test lint api-types fuzz soak scale scale-tools bench wrk chromium clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -42,11 +42,24 @@ fuzz: $(STAMP) ## Schemathesis against the default bake's API; ends with `fuzz: 
 soak: $(STAMP) ## 200 users through load, a killed backend, a restarted and a slow database; ends with `soak: ...`
 	$(RUN) $(VENV)/bin/python -m bench.soak
 
+scale: $(STAMP) scale-tools ## 3 API replicas, 2 web servers behind nginx, through restarts; ends with `scale: ...`
+	$(RUN) $(VENV)/bin/python -m bench.scale
+
 bench: $(STAMP) wrk ## Benchmark the baked project's auth against the seeds' setup (bench/RESULTS.md)
 	$(RUN) $(VENV)/bin/python -m bench
 
 bench-web: $(STAMP) chromium ## Lighthouse on the production web build (login, home, requests); ends with `bench-web: ...`
 	$(RUN) $(VENV)/bin/python -m bench.web
+
+# make scale's reverse proxy and its own Redis, from Debian.
+scale-tools:
+	@if command -v nginx >/dev/null && command -v redis-server >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing nginx and redis-server (make scale's proxy and Redis)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx redis-server; \
+	else \
+		echo "nginx or redis-server missing and not root with apt-get: apt-get install nginx redis-server" >&2; exit 1; \
+	fi
 
 # The benchmark's load generator, from Debian.
 wrk:

@@ -3,7 +3,9 @@
     cd <project> && DJANGO_SETTINGS_MODULE=... <venv>/bin/python inproc.py COMMAND [options]
 
 `--flavor project` is the baked template (email sign-in, device sessions), `--flavor baseline`
-the seeds' setup in bench/baseline (username sign-in). Every command prints one JSON document.
+the seeds' setup in bench/baseline (username sign-in), `--flavor djrestauth` dj-rest-auth's
+cookie JWT setup in bench/djrestauth (username sign-in at /dj-rest-auth/login/, the tokens in
+cookies). Every command prints one JSON document.
 
   users     the benchmark's users: prep users with a cheap hash (BENCH_FAST_HASHER=1), one
             sign-in user with the app's own default hasher (the project's Argon2, the
@@ -37,7 +39,9 @@ FILLER_USERS = 1000
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("command")
-    parser.add_argument("--flavor", choices=["project", "baseline"], default="project")
+    parser.add_argument(
+        "--flavor", choices=["project", "baseline", "djrestauth"], default="project"
+    )
     parser.add_argument("--prep-users", type=int, default=64)
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--offset", type=int, default=0)
@@ -117,21 +121,35 @@ def user_fields(flavor: str, ident: str, i: int) -> dict:
     return {"username": ident, "email": f"{ident}@bench.invalid", "first_name": f"Bench {i}"}
 
 
+def sign_in_pair(client, flavor: str, ident: str) -> list:
+    """One sign-in through the app's API: its (access, refresh) pair. dj-rest-auth, with
+    JWT_AUTH_HTTPONLY, hands the refresh token over in its cookie only."""
+    if flavor == "djrestauth":
+        client.cookies.clear()  # each sign-in a new browser
+        body = {"username": ident, "password": PREP_PASSWORD}
+        response = client.post("/dj-rest-auth/login/", body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        assert not response.json().get("refresh"), "the refresh token should be in a cookie only"
+        return [response.cookies["access"].value, response.cookies["refresh"].value]
+    body = {ident_field(flavor): ident, "password": PREP_PASSWORD}
+    response = client.post("/api/auth/token/", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    return [data["access"], data["refresh"]]
+
+
 def cmd_prep(args) -> dict:
     from django.contrib.auth.hashers import get_hasher
     from django.test import Client
 
     assert get_hasher("default").algorithm == "md5", "run `prep` with BENCH_FAST_HASHER=1"
     client = Client(HTTP_HOST="127.0.0.1")
-    field = ident_field(args.flavor)
     pairs = []
     started = time.process_time()
     for n in range(args.offset, args.offset + args.count):
-        body = {field: prep_ident(args.flavor, n % args.prep_users), "password": PREP_PASSWORD}
-        response = client.post("/api/auth/token/", body, content_type="application/json")
-        assert response.status_code == 200, response.content
-        data = response.json()
-        pairs.append([data["access"], data["refresh"]])
+        pairs.append(
+            sign_in_pair(client, args.flavor, prep_ident(args.flavor, n % args.prep_users))
+        )
     cpu = time.process_time() - started
     return {"pairs": pairs, "cpu_us_per_login": cpu / max(1, args.count) * 1e6}
 
@@ -180,6 +198,8 @@ def cmd_queries(args) -> dict:
         health_checks = checks[0] if checked else 0
         return {"queries": len(statements), "health_checks": health_checks, "sql": statements}
 
+    if args.flavor == "djrestauth":
+        return djrestauth_queries(count)
     pairs = [sign_in(i) for i in range(4)]
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {pairs[0]['access']}"}
     refresh_tokens = iter([pairs[1]["refresh"], pairs[2]["refresh"]])
@@ -206,6 +226,32 @@ def cmd_queries(args) -> dict:
         cookie_client.cookies["access"] = pairs[0]["access"]
         result["me_cookie"] = count(lambda: cookie_client.get("/api/auth/me/"))
     return result
+
+
+def djrestauth_queries(count) -> dict:
+    """dj-rest-auth's requests as a browser sends them: cookies only."""
+    from django.test import Client
+
+    def browser(i: int) -> Client:
+        client = Client(HTTP_HOST="127.0.0.1")
+        access, refresh = sign_in_pair(client, "djrestauth", prep_ident("djrestauth", i))
+        client.cookies.clear()
+        client.cookies["access"], client.cookies["refresh"] = access, refresh
+        return client
+
+    me, first, second = browser(0), browser(1), browser(2)
+    refreshers = iter([first, second])
+    body = {"username": prep_ident("djrestauth", 3), "password": PREP_PASSWORD}
+
+    def login():  # a new browser each time
+        client = Client(HTTP_HOST="127.0.0.1")
+        return client.post("/dj-rest-auth/login/", body, content_type="application/json")
+
+    return {
+        "me_cookie": count(lambda: me.get("/dj-rest-auth/user/")),
+        "refresh_token": count(lambda: next(refreshers).post("/dj-rest-auth/token/refresh/")),
+        "login": count(login),
+    }
 
 
 # --- Profile ------------------------------------------------------------------------------------

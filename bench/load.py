@@ -5,7 +5,7 @@ import json
 import resource
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import BENCH
@@ -86,5 +86,8 @@ def wrk(server: Server, requests: Path, mode: str, connections: int, duration=DU
 
 
 def median(runs: list[Run]) -> Run:
-    """The run of median throughput (the middle one of an odd number)."""
-    return sorted(runs, key=lambda run: run.rps)[len(runs) // 2]
+    """The run of median throughput (the middle one of an odd number), with the median CPU
+    per request of all of them: the two medians need not come from the same run."""
+    middle = sorted(runs, key=lambda run: run.rps)[len(runs) // 2]
+    cpu = sorted(run.server_cpu_us for run in runs)[len(runs) // 2]
+    return replace(middle, server_cpu_us=cpu)

@@ -1,6 +1,8 @@
-"""The measured scenarios, both apps side by side on one database: `me` (Bearer, cookie, the
-ceiling), refresh with rotation, login at each concurrency; then, for the project alone, growth
-(latency with up to 1 M rows per table) and the housekeeping commands."""
+"""The measured scenarios, the apps side by side on one database: `me` (Bearer, cookie, the
+ceiling), refresh with rotation, login at each concurrency for the project and the baseline;
+`me` with the cookie and refresh with the refresh cookie for the dj-rest-auth baseline, at
+HEADLINE_CONNECTIONS only; then, for the project alone, growth (latency with up to 1 M rows per
+table) and the housekeeping commands."""
 
 import json
 import os
@@ -32,11 +34,14 @@ def in_parallel(*calls):
 
 
 class Bench:
-    """Both apps, one database after the other: the runs (rows), and what the report needs
+    """The apps, one database after the other: the runs (rows), and what the report needs
     besides them (query counts, profiles, the login users' hashers)."""
 
-    def __init__(self, duration: int, work: Path, project: App, baseline: App, dbs: list):
+    def __init__(
+        self, duration: int, work: Path, project: App, baseline: App, djrestauth: App, dbs: list
+    ):
         self.duration, self.work, self.project, self.baseline = duration, work, project, baseline
+        self.djrestauth = djrestauth
         self.dbs = dbs  # every Database created, so that main() drops them all
         self.rows = []  # (db, scenario, connections, app name, Run)
         self.queries = {}  # (db, app name) -> helper output
@@ -45,7 +50,14 @@ class Bench:
         self.prep_offset = {}
 
     def apps(self):
+        """The apps measured in every scenario at every concurrency."""
         return (self.project, self.baseline)
+
+    def all_apps(self):
+        return (self.project, self.baseline, self.djrestauth)
+
+    def app(self, name: str) -> App:
+        return next(app for app in self.all_apps() if app.name == name)
 
     def setup_database(self, db: Database, apps) -> None:
         for app in apps:
@@ -78,18 +90,16 @@ class Bench:
 
     def matrix(self, db: Database) -> None:
         log(f"{db.name}: migrate, users, tokens")
-        self.setup_database(db, self.apps())
-        me_pairs = in_parallel(*[lambda a=app: self.prep(a, ME_TOKENS) for app in self.apps()])
-        me_tokens = {
-            app.name: [p[0] for p in pairs]
-            for app, pairs in zip(self.apps(), me_pairs, strict=True)
-        }
+        self.setup_database(db, self.all_apps())
+        me_pairs = in_parallel(*[lambda a=app: self.prep(a, ME_TOKENS) for app in self.all_apps()])
+        me_tokens = dict(zip([app.name for app in self.all_apps()], me_pairs, strict=True))
         # In-process measurements, before any server runs: queries per request, and where
         # the time of `me` and of a refresh goes.
         # (The profiles are timed: at most one process per core.)
-        queries_p, queries_b = in_parallel(
+        queries_p, queries_b, queries_d = in_parallel(
             lambda: self.project.helper("queries"),
             lambda: self.baseline.helper("queries"),
+            lambda: self.djrestauth.helper("queries"),
         )
         refresh_p, refresh_b = in_parallel(
             lambda: self.project.helper("refresh-profile", "--count", "300"),
@@ -98,11 +108,12 @@ class Bench:
         profile = self.project.helper("profile", "--count", "1500")
         self.queries[(db.name, "project")] = queries_p
         self.queries[(db.name, "baseline")] = queries_b
+        self.queries[(db.name, "djrestauth")] = queries_d
         self.profiles[db.name] = {
             "me": profile,
             "refresh": {"project": refresh_p, "baseline": refresh_b},
         }
-        servers = {app.name: Server(app, self.work).start() for app in self.apps()}
+        servers = {app.name: Server(app, self.work).start() for app in self.all_apps()}
         try:
             self.me_runs(db, servers, me_tokens)
             self.refresh_runs(db, servers)
@@ -111,13 +122,15 @@ class Bench:
             for server in servers.values():
                 server.stop()
 
-    def me_runs(self, db, servers, tokens) -> None:
+    def me_runs(self, db, servers, pairs) -> None:
+        """`pairs`: each app's signed-in (access, refresh) pairs."""
         project = servers["project"]
+        tokens = {name: [p[0] for p in app_pairs] for name, app_pairs in pairs.items()}
         files = {}
-        for name, server in servers.items():
+        for name in ("project", "baseline"):
             bearer = [f"Authorization: Bearer {t}" for t in tokens[name]]
             files[(name, "me_bearer")] = [
-                raw_request("GET", "/api/auth/me/", server.port, [h]) for h in bearer
+                raw_request("GET", "/api/auth/me/", servers[name].port, [h]) for h in bearer
             ]
         files[("project", "ceiling")] = [
             raw_request("GET", "/api/bench/me/", project.port, [h])
@@ -127,21 +140,38 @@ class Bench:
             raw_request("GET", "/api/auth/me/", project.port, [f"Cookie: access={t}"])
             for t in tokens["project"]
         ]
+        # dj-rest-auth's refresh cookie has the path "/": a browser sends both cookies.
+        files[("djrestauth", "me_cookie")] = [
+            raw_request(
+                "GET",
+                "/dj-rest-auth/user/",
+                servers["djrestauth"].port,
+                [f"Cookie: access={access}; refresh={refresh}"],
+            )
+            for access, refresh in pairs["djrestauth"]
+        ]
         paths = {
             key: write_requests(self.work / f"{db.name}-{key[0]}-{key[1]}.req", reqs)
             for key, reqs in files.items()
         }
         log(f"{db.name}: warm-up")
-        for name, server in servers.items():
-            wrk(server, paths[(name, "me_bearer")], "cycle", 16, duration=1)
-        order = [
-            ("project", "ceiling"),
+        for name, scenario in (
             ("project", "me_bearer"),
             ("baseline", "me_bearer"),
-            ("project", "me_cookie"),
-        ]
+            ("djrestauth", "me_cookie"),
+        ):
+            wrk(servers[name], paths[(name, scenario)], "cycle", 16, duration=1)
         for connections in CONNECTIONS:
-            repeats = HEADLINE_REPEATS if connections == HEADLINE_CONNECTIONS else 1
+            order = [
+                ("project", "ceiling"),
+                ("project", "me_bearer"),
+                ("baseline", "me_bearer"),
+                ("project", "me_cookie"),
+            ]
+            repeats = 1
+            if connections == HEADLINE_CONNECTIONS:
+                order.append(("djrestauth", "me_cookie"))
+                repeats = HEADLINE_REPEATS
             runs = {key: [] for key in order}
             for _ in range(repeats):
                 for name, scenario in order:
@@ -150,8 +180,7 @@ class Bench:
                     )
                     runs[(name, scenario)].append(run)
             for (name, scenario), measured in runs.items():
-                app = self.project if name == "project" else self.baseline
-                self.record(db, scenario, connections, app, median(measured))
+                self.record(db, scenario, connections, self.app(name), median(measured))
 
     def refresh_runs(self, db, servers) -> None:
         """Each request presents a fresh refresh token, signed in for beforehand. How many a
@@ -159,53 +188,74 @@ class Bench:
         run gets) and, after each run, from that run's rate; a run that still runs out is
         done again with more."""
         estimate = {}
-        for app in self.apps():
+        for app in self.all_apps():
             pairs = self.prep(app, CALIBRATION_TOKENS)
             path = self._refresh_file(db, app, servers[app.name], pairs, "calibration")
             run = wrk(servers[app.name], path, "once", HEADLINE_CONNECTIONS, duration=1)
             estimate[app.name] = max(run.rps, 50.0)
         for connections in CONNECTIONS:
-            repeats = HEADLINE_REPEATS if connections == HEADLINE_CONNECTIONS else 1
-            measured = {app.name: [] for app in self.apps()}
+            apps = self.apps()
+            repeats = 1
+            if connections == HEADLINE_CONNECTIONS:
+                apps, repeats = self.all_apps(), HEADLINE_REPEATS
+            measured = {app.name: [] for app in apps}
             for _ in range(repeats):
-                for name, run in self._refresh_round(db, servers, connections, estimate).items():
+                rounds = self._refresh_round(db, servers, apps, connections, estimate)
+                for name, run in rounds.items():
                     measured[name].append(run)
-            for app in self.apps():
+            for app in apps:
                 run = median(measured[app.name])
                 self.record(db, "refresh", connections, app, run)
                 estimate[app.name] = max(estimate[app.name], run.rps)
 
-    def _refresh_round(self, db, servers, connections, estimate) -> dict:
-        """One refresh run of each app, redone with more tokens if one runs out."""
+    def _refresh_round(self, db, servers, apps, connections, estimate) -> dict:
+        """One refresh run of each app; an app that runs out of tokens runs again with more
+        (only that one: the others' runs stand)."""
         needs = {
-            name: int(rate * self.duration * TOKEN_MARGIN) + 50 for name, rate in estimate.items()
+            app.name: int(estimate[app.name] * self.duration * TOKEN_MARGIN) + 50 for app in apps
         }
+        runs = {}
         for _attempt in range(3):
+            todo = [app for app in apps if app.name not in runs]
             tokens = in_parallel(
-                *[lambda a=app, n=needs[app.name]: self.prep(a, n) for app in self.apps()]
+                *[lambda a=app, n=needs[app.name]: self.prep(a, n) for app in todo]
             )
-            runs = {}
-            for app, pairs in zip(self.apps(), tokens, strict=True):
+            for app, pairs in zip(todo, tokens, strict=True):
                 path = self._refresh_file(db, app, servers[app.name], pairs, str(connections))
-                runs[app.name] = wrk(servers[app.name], path, "once", connections, self.duration)
-            short = [name for name, run in runs.items() if run.exhausted]
+                run = wrk(servers[app.name], path, "once", connections, self.duration)
+                if not run.exhausted:
+                    runs[app.name] = run
+            short = [app.name for app in apps if app.name not in runs]
             if not short:
                 return runs
             log(f"  refresh tokens ran out ({', '.join(short)}): again with more")
-            needs = {name: int(n * 1.6) for name, n in needs.items()}
+            # Throughput can jump when other work on the machine stops: grow generously.
+            needs = {name: int(n * 2) for name, n in needs.items()}
         raise RuntimeError(f"refresh tokens ran out three times ({', '.join(short)})")
 
     def _refresh_file(self, db, app, server, pairs, label) -> Path:
-        requests = [
-            raw_request(
-                "POST",
-                "/api/auth/token/refresh/",
-                server.port,
-                ["Content-Type: application/json"],
-                json.dumps({"refresh": refresh}),
-            )
-            for _, refresh in pairs
-        ]
+        if app.name == "djrestauth":
+            # As a browser sends it: no body, both cookies (the refresh cookie's path is "/").
+            requests = [
+                raw_request(
+                    "POST",
+                    "/dj-rest-auth/token/refresh/",
+                    server.port,
+                    [f"Cookie: access={access}; refresh={refresh}"],
+                )
+                for access, refresh in pairs
+            ]
+        else:
+            requests = [
+                raw_request(
+                    "POST",
+                    "/api/auth/token/refresh/",
+                    server.port,
+                    ["Content-Type: application/json"],
+                    json.dumps({"refresh": refresh}),
+                )
+                for _, refresh in pairs
+            ]
         return write_requests(self.work / f"{db.name}-{app.name}-refresh-{label}.req", requests)
 
     def login_runs(self, db, servers) -> None:
@@ -267,12 +317,18 @@ class Bench:
             for size in GROWTH_SIZES:
                 grown = app.helper("grow", "--count", str(size), fast_hasher=False)
                 log(f"  {size:>9,} rows: filled in {grown['seconds']:.1f}s")
-                pairs = self.prep(app, int(estimate * self.duration * TOKEN_MARGIN) + 50)
-                path = self._refresh_file(gdb, app, server, pairs, f"growth-{size}")
                 me_run = wrk(server, me_path, "cycle", 1, self.duration)
-                refresh_run = wrk(server, path, "once", 1, self.duration)
-                if refresh_run.exhausted:
-                    raise RuntimeError("growth: refresh tokens ran out")
+                need = int(estimate * self.duration * TOKEN_MARGIN) + 50
+                for _attempt in range(3):
+                    pairs = self.prep(app, need)
+                    path = self._refresh_file(gdb, app, server, pairs, f"growth-{size}")
+                    refresh_run = wrk(server, path, "once", 1, self.duration)
+                    if not refresh_run.exhausted:
+                        break
+                    log("  refresh tokens ran out: again with more")
+                    need *= 2  # throughput can jump when other work on the machine stops
+                else:
+                    raise RuntimeError("growth: refresh tokens ran out three times")
                 estimate = refresh_run.rps
                 result["sizes"].append({"rows": size, "me": me_run, "refresh": refresh_run})
                 for name, run in (("me", me_run), ("refresh", refresh_run)):

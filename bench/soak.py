@@ -168,9 +168,11 @@ class Browser:
                 self.lost_session = session_id(presented)
                 return False
 
-    def tab(self, deadline: float) -> None:
+    def tab(self, deadline: float, stop: threading.Event | None = None) -> None:
+        """One tab until `deadline` (or until `stop` is set): `me` now and then, refreshing
+        when it says the access token expired, now and then signing out and in again."""
         rng = random.Random()
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not (stop and stop.is_set()):
             time.sleep(rng.uniform(0.3, 1.2))
             if not self.signed_in or self.signing_out:
                 continue
@@ -338,6 +340,54 @@ def psql(sql: str) -> None:
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
 
 
+def create_users(app: App, prefix: str, count: int) -> None:
+    """`<prefix><i>@example.com` for i < count, all with PASSWORD."""
+    app.manage(
+        "shell",
+        "-c",
+        "from accounts.models import User\n"
+        f"for i in range({count}):\n"
+        f"    User.objects.create_user(email=f'{prefix}{{i}}@example.com', password={PASSWORD!r})",
+    )
+
+
+def revoked_sessions(app: App, prefix: str) -> set[str]:
+    """The ids of the revoked sessions of the users whose email starts with `prefix`."""
+    output = app.manage(
+        "shell",
+        "-c",
+        "from accounts.models import DeviceSession\n"
+        f"sessions = DeviceSession.objects.filter(user__email__startswith={prefix!r})\n"
+        "for pk in sessions.filter(revoked_at__isnull=False).values_list('pk'):\n"
+        "    print(pk[0])",
+    )
+    return {word for word in output.split() if is_uuid(word)}
+
+
+def start_tabs(browsers: list[Browser], deadline: float, stop=None) -> list[threading.Thread]:
+    """Each browser's 1-3 tabs, each in a thread of its own."""
+    tabs = [
+        threading.Thread(target=browser.tab, args=(deadline, stop), daemon=True)
+        for browser in browsers
+        for _ in range(random.randint(1, 3))
+    ]
+    for thread in tabs:
+        thread.start()
+    return tabs
+
+
+def outside(errors: list, outages: list) -> list:
+    """The (time, what) errors that happened outside every (start, end) outage window."""
+    return [
+        (at, what) for at, what in errors if not any(start <= at <= end for start, end in outages)
+    ]
+
+
+def double_rotations(tally: Tally) -> int:
+    """Presented refresh tokens whose successful refreshes handed out different successors."""
+    return sum(1 for successors in tally.successors.values() if len(successors) > 1)
+
+
 def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: Tally) -> None:
     name = f"bench_soak_{os.getpid()}"
     if database == "postgresql":
@@ -363,13 +413,7 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
     replaced_before = tally.replaced
     try:
         app.manage("migrate", "--noinput")
-        app.manage(
-            "shell",
-            "-c",
-            "from accounts.models import User\n"
-            f"for i in range({USERS}):\n"
-            f"    User.objects.create_user(email=f'soak{{i}}@example.com', password={PASSWORD!r})",
-        )
+        create_users(app, "soak", USERS)
         backend.start()
         base_url = f"http://127.0.0.1:{backend.port}"
         refresh_url = f"http://127.0.0.1:{route.port}"
@@ -380,13 +424,7 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
             browser.sign_in()
         log(f"{database}: {USERS} users signed in; soaking for {duration:.0f} s")
         deadline = time.monotonic() + duration
-        tabs = [
-            threading.Thread(target=browser.tab, args=(deadline,), daemon=True)
-            for browser in browsers
-            for _ in range(random.randint(1, 3))
-        ]
-        for thread in tabs:
-            thread.start()
+        tabs = start_tabs(browsers, deadline)
         faults = Faults(backend, route, database, db_url)
         schedule = [faults.kill_backend, faults.drop_answers, faults.slow_database]
         if database == "postgresql":
@@ -398,14 +436,7 @@ def soak(backend_dir: Path, work: Path, database: str, duration: float, tally: T
         for thread in tabs:
             thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
         tally.outages += faults.outages
-        output = app.manage(
-            "shell",
-            "-c",
-            "from accounts.models import DeviceSession\n"
-            "for pk in DeviceSession.objects.filter(revoked_at__isnull=False).values_list('pk'):\n"
-            "    print(pk[0])",
-        )
-        revoked = {word for word in output.split() if is_uuid(word)}
+        revoked = revoked_sessions(app, "soak")
         lost = revoked - tally.ended
         log(
             f"{database}: {len(revoked)} sessions revoked, {len(lost)} not by their user; "
@@ -444,25 +475,21 @@ def main() -> int:
         add_overlay(project / "backend")
         for database in databases:
             soak(project / "backend", work, database, args.duration, tally)
-    outside = [
-        (at, what)
-        for at, what in tally.errors
-        if not any(start <= at <= end for start, end in tally.outages)
-    ]
-    doubles = sum(1 for successors in tally.successors.values() if len(successors) > 1)
+    errors = outside(tally.errors, tally.outages)
+    doubles = double_rotations(tally)
     for email, why in tally.unexpected_logouts[:10]:
         log(f"unexpected logout: {email}: {why}")
     if tally.lost_sessions:
         log(f"{tally.lost_sessions} session(s) revoked that no user ended")
     unexpected = len(tally.unexpected_logouts) + tally.lost_sessions
-    for _, what in outside[:10]:
+    for _, what in errors[:10]:
         log(f"server error outside the outages: {what}")
     print(
         f"soak: requests={tally.requests} refreshes={tally.refreshes} users={USERS} "
         f"unexpected_logouts={unexpected} double_rotations={doubles} "
-        f"server_errors_outside_outage={len(outside)}"
+        f"server_errors_outside_outage={len(errors)}"
     )
-    return 1 if unexpected or doubles or outside else 0
+    return 1 if unexpected or doubles or errors else 0
 
 
 if __name__ == "__main__":

@@ -215,7 +215,9 @@ def test_the_example_apps_files_are_listed_in_the_hook():
 
 def test_invite_only_by_default_leaves_nothing_of_open_sign_up(bake):
     project = bake()
-    left = [str(p.relative_to(project)) for pattern in signup_files() for p in project.glob(pattern)]
+    left = [
+        str(p.relative_to(project)) for pattern in signup_files() for p in project.glob(pattern)
+    ]
     assert left == []
     urls = (project / "backend/accounts/urls.py").read_text()
     assert "signup" not in urls

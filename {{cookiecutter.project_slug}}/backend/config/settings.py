@@ -362,6 +362,10 @@ if not DEBUG and METRICS_TOKEN and is_low_entropy(METRICS_TOKEN):
 # First: it times each request, all middleware included, per view; and answers /metrics before
 # the Host check and the https redirect, as Prometheus scrapes each replica by its address.
 MIDDLEWARE = ["config.metrics.request_metrics", *MIDDLEWARE]
+# gunicorn.conf.py makes prometheus_client's multiprocess directory; a manage.py command run with
+# the same environment (the migration Job) must find one too.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 # --- Static files, API docs, i18n ---------------------------------------------------------------
 
