@@ -51,16 +51,24 @@ def listening() -> bool:
     return _listening.is_set()
 
 
+def stop_listening() -> None:
+    """Let this process's listener go (tests, before their Redis goes away)."""
+    global _listener_key
+    with _start_lock:
+        _listener_key = None
+        _stop_trusting()
+
+
 def set_handlers(forget_users, forget_all) -> None:
     global _handlers
     _handlers = (forget_users, forget_all)
 
 
 def publish(user_ids) -> None:
-    """Tell the other processes that these users' sessions changed ("*": everyone's)."""
+    """Tell the other processes that these users' sessions changed."""
     if not settings.REDIS_URL:
         return
-    body = "*" if user_ids == "*" else ",".join(str(user_id) for user_id in user_ids)
+    body = ",".join(str(user_id) for user_id in user_ids)
     try:
         _publishing_client().publish(settings.REVOCATION_CHANNEL, f"{_process_id} {body}")
     except redis.RedisError as error:
@@ -133,11 +141,7 @@ def _receive(message) -> None:
         _first_attempt.set()
     elif message["type"] == "message":
         sender, _, body = message["data"].decode().partition(" ")
-        if sender == _process_id:
-            return
-        if body == "*":
-            forget_all()
-        else:
+        if sender != _process_id:
             forget_users(body.split(","))
 
 

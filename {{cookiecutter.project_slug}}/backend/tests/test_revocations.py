@@ -87,6 +87,7 @@ def redis_server(tmp_path, settings):
         }
     }
     yield server
+    revocations.stop_listening()  # or its failing connection would make later tests forget
     if server.process.poll() is None:
         server.stop()
 
