@@ -93,7 +93,7 @@ def test_make_test_on_postgres_and_redis(installed):
         DJANGO_SETTINGS_MODULE="config.settings",
         **env,
     )
-    assert backends.strip().splitlines()[-1] == "postgresql RedisCache"
+    assert backends.strip().splitlines()[-1] == "postgresql FailOpenRedisCache"
 
 
 PRINT_SETTINGS = """
